@@ -1,0 +1,4 @@
+/** The black-box conformance harness: run the built phase binaries on temp dirs. */
+export { ROOT, LIFECYCLE_DIR, FIXTURES } from './paths.js';
+export { runPhase, isRoot, TEST_UID, TEST_GID, type PhaseRun, type RunOptions } from './run-phase.js';
+export { makeTempDir, chownR } from './tmp.js';
