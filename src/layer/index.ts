@@ -1,0 +1,2 @@
+/** src/layer facade: exports are appended here by the code that owns this folder. */
+export {};

@@ -1,0 +1,2 @@
+/** src/layout facade: exports are appended here by the code that owns this folder. */
+export {};
