@@ -56,9 +56,13 @@ function clean(value: unknown): unknown {
   return value;
 }
 
-/** Encodes a value as TOML text (undefined and null fields are dropped). */
+/**
+ * Encodes a value as TOML text (undefined and null fields are dropped). @iarna/toml writes integers with
+ * digit separators (`1_234`); valid TOML, but REF and simple readers expect `1234`, so plain integer
+ * values are written without them.
+ */
 export function stringifyToml(value: object): string {
-  return TOML.stringify(clean(value) as TOML.JsonMap);
+  return TOML.stringify(clean(value) as TOML.JsonMap).replace(/^(\s*[^\s=#"']+ = -?)(\d{1,3}(?:_\d{3})+)$/gm, (_m, head: string, n: string) => head + n.replace(/_/g, ''));
 }
 
 /** Writes a value as TOML atomically (temp file + rename). */
