@@ -63,7 +63,7 @@ const CATALOG: CatalogEntry[] = [
   { name: 'layout', kind: 'bool', env: 'CNB_USE_LAYOUT', since: '0.12' },
   { name: 'layout-dir', kind: 'string', env: 'CNB_LAYOUT_DIR', since: '0.12' },
   { name: 'insecure-registry', kind: 'strings', env: 'CNB_INSECURE_REGISTRIES', since: '0.13' },
-  { name: 'parallel', kind: 'bool', env: 'CNB_PARALLEL_EXPORT', since: '0.11' },
+  { name: 'parallel', kind: 'bool', env: 'CNB_PARALLEL_EXPORT', since: '0.13' },
   { name: 'force', kind: 'bool', env: 'CNB_FORCE_REBASE' },
   { name: 'kind', kind: 'string', env: 'CNB_EXTEND_KIND', default: 'build', since: '0.10' },
   { name: 'kaniko-dir', kind: 'string', default: '/kaniko', since: '0.10' },
