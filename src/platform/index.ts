@@ -12,3 +12,4 @@ export * from './files/report.js';
 export * from './files/run.js';
 export * from './files/project-metadata.js';
 export * from './labels.js';
+export { capabilitiesFor, type PlatformCapabilities } from './capabilities.js';
