@@ -3,3 +3,4 @@ export { writeFileAtomic, tempPathFor } from './atomic-write.js';
 export { SpawnProcessRunner, type ProcessRunner, type ProcessSpec, type ProcessResult } from './process-runner.js';
 export { systemClock, NORMALIZED_TIME, parseSourceDateEpoch, type Clock } from './clock.js';
 export { createLogger, memoryLogger, LOG_LEVELS, type Logger, type LogLevel } from './logger.js';
+export { isRoot, currentIds, chownTree, dropPrivileges } from './privileges.js';
