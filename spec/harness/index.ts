@@ -2,3 +2,4 @@
 export { ROOT, LIFECYCLE_DIR, FIXTURES } from './paths.js';
 export { runPhase, isRoot, TEST_UID, TEST_GID, type PhaseRun, type RunOptions } from './run-phase.js';
 export { makeTempDir, chownR } from './tmp.js';
+export * from './buildpacks.js';

@@ -10,7 +10,7 @@ export interface GroupElement {
   readonly homepage?: string;
   /** Only in order.toml / detection: optional entries. Never written to group.toml. */
   readonly optional?: boolean;
-  /** Extensions only: written as `extension = true` in `[[group-extensions]]`. */
+  /** Extensions only (set when read from `[[group-extensions]]`); never written (DT-25). */
   readonly extension?: boolean;
 }
 
@@ -37,14 +37,16 @@ export async function readGroup(file: string): Promise<Group> {
   };
 }
 
-/** Writes group.toml with keys in the reference order (id, version, api, homepage, extension). */
+/**
+ * Writes group.toml with keys in the reference order (id, version, api, homepage). DT-25 [REF]: `optional`
+ * and `extension` are never written; extensions go under `[[group-extensions]]`.
+ */
 export async function writeGroup(file: string, g: Group): Promise<void> {
   const enc = (e: GroupElement) => ({
     id: e.id,
     version: e.version,
     api: e.api,
     ...(e.homepage ? { homepage: e.homepage } : {}),
-    ...(e.extension ? { extension: true } : {}),
   });
   await writeToml(file, {
     group: g.group.map(enc),
