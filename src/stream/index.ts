@@ -1,2 +1,8 @@
-/** src/stream facade: exports are appended here by the code that owns this folder. */
-export {};
+/** src/stream: byte-stream primitives (hashing, verification, limits, gzip sniffing, collect, concurrency). */
+export { HashCounter, HashingStream, hashingStream } from './hash-counter.js';
+export { VerifyingStream, verifyStream, type Expected } from './verify.js';
+export { SizeLimitStream, sizeLimit } from './limit.js';
+export { collect } from './collect.js';
+export { isGzip, sniffGzip, maybeGunzip } from './gzip.js';
+export { limitConcurrency, mapConcurrent, type Limiter } from './concurrency.js';
+export { SingleFlight, once } from './single-flight.js';
