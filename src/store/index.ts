@@ -1,2 +1,3 @@
-/** src/store facade: exports are appended here by the code that owns this folder. */
-export {};
+/** src/store: chooses the ImageStore (registry, layout or daemon) from platform inputs; copies images. */
+export { chooseImageStore, defaultStoreFactories, type StoreInputs, type StoreFactories, type ClosableImageStore } from './choose-store.js';
+export { copyImage, type CopyOptions } from './copy-image.js';
