@@ -20,8 +20,12 @@ export function parseOsRelease(text: string): OsRelease {
   return { name: vals['ID'] ?? '', version: vals['VERSION_ID'] ?? '' };
 }
 
-/** Reads an os-release file; undefined when it does not exist or cannot be read. */
-export async function readOsRelease(path = '/etc/os-release'): Promise<OsRelease | undefined> {
+/**
+ * Reads an os-release file; undefined when it does not exist or cannot be read, and always on Windows,
+ * where a Linux-looking /etc/os-release (e.g. the host's, seen through wine) says nothing about the target.
+ */
+export async function readOsRelease(path = '/etc/os-release', platform: NodeJS.Platform = process.platform): Promise<OsRelease | undefined> {
+  if (platform === 'win32') return undefined;
   try {
     return parseOsRelease(await readFile(path, 'utf8'));
   } catch {

@@ -31,6 +31,25 @@ export interface ProcessRunner {
   run(spec: ProcessSpec): Promise<ProcessResult>;
 }
 
+/** Quotes one argument for cmd.exe (doubling quotes; carets before cmd metacharacters inside quotes are kept literal). */
+function cmdQuote(arg: string): string {
+  return `"${arg.replace(/"/g, '""')}"`;
+}
+
+/**
+ * On Windows, `.bat`/`.cmd` files cannot be spawned directly (Node >= 20.12.2 refuses them, CVE-2024-27980):
+ * they run through `cmd.exe /d /s /c "<file> <args>"` with each part quoted. Elsewhere argv is unchanged.
+ */
+export function windowsBatchArgv(
+  command: string,
+  args: readonly string[],
+  platform: NodeJS.Platform = process.platform,
+): [string, string[], boolean] {
+  if (platform !== 'win32' || !/\.(bat|cmd)$/i.test(command)) return [command, [...args], false];
+  const line = [command, ...args].map(cmdQuote).join(' ');
+  return ['cmd.exe', ['/d', '/s', '/c', `"${line}"`], true];
+}
+
 /**
  * The real runner on node:child_process. Fails with ERR_PROCESS when the binary cannot be started
  * (missing, not executable), naming the binary and the OS error.
@@ -39,7 +58,9 @@ export class SpawnProcessRunner implements ProcessRunner {
   run(spec: ProcessSpec): Promise<ProcessResult> {
     return new Promise((resolve, reject) => {
       const stdio: StdioOptions = spec.output === 'inherit' ? ['pipe', 'inherit', 'inherit'] : ['pipe', 'pipe', 'pipe'];
-      const child = spawn(spec.command, [...spec.args], {
+      const [command, args, verbatim] = windowsBatchArgv(spec.command, spec.args);
+      const child = spawn(command, args, {
+        windowsVerbatimArguments: verbatim,
         cwd: spec.cwd,
         env: { ...spec.env },
         stdio,
