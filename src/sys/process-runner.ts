@@ -31,7 +31,7 @@ export interface ProcessRunner {
   run(spec: ProcessSpec): Promise<ProcessResult>;
 }
 
-/** Quotes one argument for cmd.exe (doubling quotes; carets before cmd metacharacters inside quotes are kept literal). */
+/** Quotes one argument for cmd.exe: wrapped in double quotes, inner quotes doubled. */
 function cmdQuote(arg: string): string {
   return `"${arg.replace(/"/g, '""')}"`;
 }

@@ -15,7 +15,7 @@ describe('ProcessRunner', () => {
   it('Windows .bat files run through cmd.exe /d /s /c with quoted parts; other platforms are unchanged', () => {
     expect(windowsBatchArgv('C:\\cnb\\bp\\bin\\detect.bat', ['C:\\platform', 'a "b"'], 'win32')).toEqual([
       'cmd.exe',
-      ['/d', '/s', '/c', '""C:\\cnb\\bp\\bin\\detect.bat" "C:\\platform" "a ""b"""'],
+      ['/d', '/s', '/c', '""C:\\cnb\\bp\\bin\\detect.bat" "C:\\platform" "a ""b""""'],
       true,
     ]);
     expect(windowsBatchArgv('C:\\bp\\bin\\detect.exe', ['x'], 'win32')).toEqual(['C:\\bp\\bin\\detect.exe', ['x'], false]);
