@@ -8,7 +8,8 @@ cd "$(dirname "$0")/.."
 APT_PACKAGES=(
   docker-registry apache2-utils openssl ca-certificates curl
   skopeo umoci oci-image-tool runc podman buildah busybox-static
-  musl-tools gcc-mingw-w64-x86-64 uidmap
+  musl-tools gcc-mingw-w64-x86-64 uidmap mmdebstrap hyperfine
+  wine wine64 qemu-user-static libc6-arm64-cross libstdc++6-arm64-cross binutils-aarch64-linux-gnu
 )
 
 missing=()
