@@ -42,3 +42,27 @@ describe('versions and flags (every phase)', () => {
     expect(r.code).toBe(3);
   });
 });
+
+describe('one binary for every phase', () => {
+  it('GEN-13 dispatches on basename(argv[0]) and on a `lifecycle <verb>` first argument', async () => {
+    const bySymlink = await runPhase('detector', { args: ['-no-such-flag'] });
+    expect(bySymlink.stderr).toContain('Usage: detector');
+    const byVerb = await runPhase('lifecycle', { args: ['detect', '-no-such-flag'] });
+    expect(byVerb.code).toBe(2);
+    expect(byVerb.stderr).toContain('Usage: detector');
+    const unknown = await runPhase('lifecycle', { args: ['frobnicate'] });
+    expect(unknown.code).toBe(3);
+    expect(unknown.stderr).toMatch(/unknown phase 'frobnicate'/);
+  });
+
+  it('GEN-14 the build lays out /cnb/lifecycle/<phase> for every phase, the launcher and lifecycle.toml', async () => {
+    const { readdir, readFile } = await import('node:fs/promises');
+    const { LIFECYCLE_DIR } = await import('./harness/index.js');
+    const names = await readdir(LIFECYCLE_DIR);
+    for (const p of [...PHASES, 'extender', 'launcher', 'lifecycle', 'lifecycle.toml']) expect(names, p).toContain(p);
+    const { parseToml } = await import('../src/platform/index.js');
+    const toml = parseToml(await readFile(`${LIFECYCLE_DIR}/lifecycle.toml`, 'utf8'), 'lifecycle.toml') as { apis: Record<string, { supported: string[] }> };
+    expect(toml.apis['platform']?.supported).toEqual(['0.7', '0.8', '0.9', '0.10', '0.11', '0.12', '0.13', '0.14', '0.15']);
+    expect(toml.apis['buildpack']?.supported).toEqual(['0.7', '0.8', '0.9', '0.10', '0.11', '0.12']);
+  });
+});
