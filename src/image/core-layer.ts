@@ -11,7 +11,7 @@ import type { ImageCore, Layer } from './types.js';
  */
 export class CoreLayer implements Layer {
   constructor(
-    private readonly core: ImageCore,
+    private readonly core: Pick<ImageCore, 'blob'>,
     /** The manifest descriptor of this layer. */
     readonly descriptor: Descriptor,
     private readonly diff: Digest,
