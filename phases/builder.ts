@@ -6,6 +6,7 @@ import type { Command } from '../src/cli/index.js';
 import { completeTarget, readOsRelease } from '../src/env/index.js';
 import { LifecycleError, wrapError } from '../src/errors/index.js';
 import {
+  resolveExecEnv,
   buildMetadataPath,
   catalogFlags,
   readAnalyzed,
@@ -44,11 +45,7 @@ export const command: Command<BuilderInputs> = {
   },
   resolveInputs(r, ctx) {
     const abs = (name: string) => resolve(r.required(name));
-    let execEnv: string | undefined;
-    if (ctx.platformApi.atLeast('0.15')) {
-      execEnv = ctx.env['CNB_EXEC_ENV'] || 'production';
-      if (execEnv.includes('/')) throw new LifecycleError('ERR_INVALID_ARGS', `invalid CNB_EXEC_ENV '${execEnv}': must not contain '/'`); // ENV-03
-    }
+    const execEnv = resolveExecEnv(ctx.platformApi, ctx.env); // ENV-03
     return {
       appDir: abs('app'),
       layersDir: abs('layers'),

@@ -3,7 +3,7 @@ import { detect, prepareOrder } from '../src/buildpack/index.js';
 import type { Command } from '../src/cli/index.js';
 import { baseBuildEnv, completeTarget, readOsRelease, readPlatformEnvFiles } from '../src/env/index.js';
 import { LifecycleError, wrapError } from '../src/errors/index.js';
-import { catalogFlags, readAnalyzed, writeGroup, writePlan, type ApiVersion } from '../src/platform/index.js';
+import { catalogFlags, readAnalyzed, resolveExecEnv, writeGroup, writePlan, type ApiVersion } from '../src/platform/index.js';
 import { SpawnProcessRunner } from '../src/sys/index.js';
 
 /** The resolved detector inputs (checklist §3.2 table), all paths absolute (ENV-02). */
@@ -37,11 +37,7 @@ export const command: Command<DetectorInputs> = {
   resolveInputs(r, ctx) {
     const api = ctx.platformApi;
     const abs = (name: string) => resolve(r.required(name));
-    let execEnv: string | undefined;
-    if (api.atLeast('0.15')) {
-      execEnv = ctx.env['CNB_EXEC_ENV'] || 'production';
-      if (execEnv.includes('/')) throw new LifecycleError('ERR_INVALID_ARGS', `invalid CNB_EXEC_ENV '${execEnv}': must not contain '/'`); // ENV-03
-    }
+    const execEnv = resolveExecEnv(api, ctx.env); // ENV-03
     return {
       appDir: abs('app'),
       buildpacksDir: abs('buildpacks'),

@@ -23,3 +23,4 @@ export * from './files/launch.js';
 export * from './files/build-metadata.js';
 export * from './files/plan.js';
 export * from './files/build-plan.js';
+export { resolveExecEnv } from './exec-env.js';
