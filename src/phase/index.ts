@@ -1,2 +1,4 @@
 /** src/phase facade: exports are appended here by the code that owns this folder. */
 export {};
+export * from './common/index.js';
+export * from './analyzer/index.js';

@@ -2,6 +2,7 @@ import type { Keychain } from '../auth/index.js';
 import { createDaemonStore } from '../daemon/index.js';
 import { LifecycleError } from '../errors/index.js';
 import type { ImageStore } from '../image/index.js';
+import { LayoutStore } from '../layout/index.js';
 import { createRegistryStore } from '../registry/index.js';
 import type { Logger } from '../sys/index.js';
 
@@ -37,15 +38,10 @@ export interface StoreFactories {
 
 const anonymousKeychain: Keychain = { resolve: async () => ({ authorization: async () => ({}) }) };
 
-/**
- * The default factories: RegistryStore (src/registry) and DaemonStore (src/daemon). The layout store
- * (src/layout) is not wired yet: pass `layout` in `factories` until its facade exports a constructor.
- */
+/** The default factories: RegistryStore (src/registry), LayoutStore (src/layout) and DaemonStore (src/daemon). */
 export const defaultStoreFactories: StoreFactories = {
   registry: (o) => createRegistryStore({ keychain: o.keychain, insecureRegistries: o.insecureRegistries, ...(o.logger ? { logger: o.logger } : {}) }),
-  layout: () => {
-    throw new LifecycleError('ERR_GENERIC', 'the OCI layout store is not available in this build');
-  },
+  layout: ({ dir }) => new LayoutStore(dir),
   daemon: (o) => createDaemonStore(o),
 };
 
