@@ -1,9 +1,9 @@
 import { join, resolve } from 'node:path';
-import { detect, prepareOrder } from '../src/buildpack/index.js';
+import { detect, generate, prepareOrder } from '../src/buildpack/index.js';
 import type { Command } from '../src/cli/index.js';
 import { baseBuildEnv, completeTarget, readOsRelease, readPlatformEnvFiles } from '../src/env/index.js';
 import { LifecycleError, wrapError } from '../src/errors/index.js';
-import { catalogFlags, readAnalyzed, resolveExecEnv, writeGroup, writePlan, type ApiVersion } from '../src/platform/index.js';
+import { catalogFlags, readAnalyzed, readRunToml, resolveExecEnv, writeAnalyzed, writeGroup, writePlan, type ApiVersion } from '../src/platform/index.js';
 import { SpawnProcessRunner } from '../src/sys/index.js';
 
 /** The resolved detector inputs (checklist §3.2 table), all paths absolute (ENV-02). */
@@ -18,6 +18,10 @@ interface DetectorInputs {
   readonly groupPath: string;
   readonly planPath: string;
   readonly analyzedPath: string;
+  /** ≥0.10: `<generated>` (GE-13). */
+  readonly generatedDir?: string;
+  /** ≥0.12: `<run>` (GE-11). */
+  readonly runPath?: string;
   /** ≥0.15 only (`CNB_EXEC_ENV`, no flag; default production). */
   readonly execEnv?: string;
 }
@@ -46,7 +50,8 @@ export const command: Command<DetectorInputs> = {
       groupPath: abs('group'),
       planPath: abs('plan'),
       analyzedPath: api.atLeast('0.10') ? abs('analyzed') : join(abs('layers'), 'analyzed.toml'),
-      ...(api.atLeast('0.10') ? { extensionsDir: abs('extensions') } : {}),
+      ...(api.atLeast('0.10') ? { extensionsDir: abs('extensions'), generatedDir: abs('generated') } : {}),
+      ...(api.atLeast('0.12') ? { runPath: abs('run') } : {}),
       ...(api.atLeast('0.11') ? { buildConfigDir: abs('build-config') } : {}),
       ...(api.atLeast('0.15') ? { systemPath: abs('system') } : {}),
       ...(execEnv ? { execEnv } : {}),
@@ -74,6 +79,8 @@ export const command: Command<DetectorInputs> = {
     });
     if (!analyzed.exists) logger.warn(`No analyzed metadata found at path "${i.analyzedPath}"`);
     const target = completeTarget(analyzed.runImage?.target, await readOsRelease()); // ENV-01, DT-23
+    const baseEnv = baseBuildEnv(ctx.env); // ENV-05
+    const envFiles = await readPlatformEnvFiles(i.platformDir, i.buildConfigDir);
     const result = await detect({
       order: prepared.order,
       buildpacksDir: i.buildpacksDir,
@@ -81,18 +88,38 @@ export const command: Command<DetectorInputs> = {
       appDir: i.appDir,
       platformDir: i.platformDir,
       platformApi,
-      baseEnv: baseBuildEnv(ctx.env), // ENV-05
-      envFiles: await readPlatformEnvFiles(i.platformDir, i.buildConfigDir),
+      baseEnv,
+      envFiles,
       target,
       ...(i.execEnv ? { execEnv: i.execEnv } : {}),
       runner: new SpawnProcessRunner(),
       logger,
     });
-    if (result.group.groupExtensions.length > 0) {
-      // DT-26: generation (§3.3) is not part of this build
-      throw new LifecycleError('ERR_GENERATE', 'the selected group contains image extensions, but image extension generation is not supported by this lifecycle build');
+    let plan = result.plan;
+    if (result.group.groupExtensions.length > 0 && i.extensionsDir && i.generatedDir) {
+      // DT-26: the Generation phase (§3.3), then the filtered plan and the updated <analyzed>
+      const gen = await generate({
+        extensions: result.group.groupExtensions,
+        extensionsDir: i.extensionsDir,
+        appDir: i.appDir,
+        platformDir: i.platformDir,
+        generatedDir: i.generatedDir,
+        platformApi,
+        plan,
+        analyzed,
+        runToml: i.runPath ? await readRunToml(i.runPath).catch((e: unknown) => { throw wrapError(e, 'ERR_GENERATE', 'failed to read run metadata'); }) : [],
+        baseEnv,
+        envFiles,
+        target,
+        runner: new SpawnProcessRunner(),
+        logger,
+      });
+      plan = gen.plan;
+      await writeAnalyzed(i.analyzedPath, gen.analyzed).catch((e: unknown) => {
+        throw wrapError(e, 'ERR_GENERATE', 'failed to write analyzed metadata');
+      });
     }
     await writeGroup(i.groupPath, result.group); // DT-25, DT-28: only on success
-    await writePlan(i.planPath, result.plan);
+    await writePlan(i.planPath, plan);
   },
 };

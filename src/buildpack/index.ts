@@ -22,3 +22,4 @@ export { runDetect, validateBuildPlan, type DetectRunContext } from './detect/ru
 export { resolveGroup, type GroupResolution } from './detect/resolve.js';
 export { DetectLog } from './detect/detect-log.js';
 export { elString, runKey, type DetectOutcome, type DoneElement } from './detect/types.js';
+export * from './generate/index.js';

@@ -3,3 +3,4 @@ export {};
 export * from './common/index.js';
 export * from './analyzer/index.js';
 export { Rebaser, type RebaserOptions, type RebaseRequest, type PreparedRebase, type RebaseResult } from './rebaser/index.js';
+export * from './extender/index.js';

@@ -24,3 +24,5 @@ export * from './files/build-metadata.js';
 export * from './files/plan.js';
 export * from './files/build-plan.js';
 export { resolveExecEnv } from './exec-env.js';
+export * from './files/extend-config.js';
+export * from './files/dockerfile.js';
