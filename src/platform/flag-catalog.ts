@@ -67,6 +67,7 @@ const CATALOG: CatalogEntry[] = [
   { name: 'force', kind: 'bool', env: 'CNB_FORCE_REBASE' },
   { name: 'kind', kind: 'string', env: 'CNB_EXTEND_KIND', default: 'build', since: '0.10' },
   { name: 'kaniko-dir', kind: 'string', default: '/kaniko', since: '0.10' },
+  { name: 'build-image', kind: 'string', env: 'CNB_BUILD_IMAGE', since: '0.10' },
 ];
 
 const BY_NAME = new Map(CATALOG.map((e) => [e.name, e]));

@@ -1,0 +1,130 @@
+import { randomBytes } from 'node:crypto';
+import { chmod, lchown, mkdir, rename, rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { PassThrough, type Readable } from 'node:stream';
+import { extractTar, normalizeTarPath, readTar, type TarEntryType } from '../../archive/index.js';
+import type { Cache } from '../../cache/index.js';
+import type { Digest } from '../../oci/index.js';
+import { isRoot } from '../../sys/index.js';
+import { TarRootMapper } from './tar-root.js';
+
+/** One header of a restored layer tar, as the fingerprint check compares it with a fresh walk (see README). */
+export interface RestoredHeader {
+  /** Normalized absolute in-tar name (`/layers/<bp>/<layer>/x`). */
+  readonly path: string;
+  readonly type: TarEntryType;
+  readonly mode: number;
+  readonly uid: number;
+  readonly gid: number;
+  readonly size: number;
+  readonly linkname: string;
+  readonly mtimeMs: number;
+}
+
+/** What `extractCachedLayer` did. */
+export type ExtractOutcome =
+  | {
+      readonly ok: true;
+      /** True when the tar's root was the layer's current path (so re-tarring it can give the same diffID). */
+      readonly rootIsExpected: boolean;
+      /** Every header in tar order; undefined when there were more than `maxHeaders`, or an entry was skipped. */
+      readonly headers: readonly RestoredHeader[] | undefined;
+    }
+  | { readonly ok: false; readonly reason: string };
+
+/** Options of `extractCachedLayer`. */
+export interface ExtractCachedLayerOptions {
+  readonly cache: Cache;
+  /** diffID (uncompressed tar sha256) of the cached layer; the stream is verified against it at EOF. */
+  readonly diffId: Digest;
+  /** The final directory, `<layers>/<escaped bp>/<layer>` (absolute). */
+  readonly dir: string;
+  /** The last in-tar segments of the layer root when the tar was written under another `<layers>` path. */
+  readonly tail: readonly string[];
+  /** Owner of everything extracted (LY-28) when running as root; otherwise files belong to the current user. */
+  readonly uid?: number | undefined;
+  readonly gid?: number | undefined;
+  /** Cap on the headers kept for the fingerprint check (default 200,000). */
+  readonly maxHeaders?: number;
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * Restores one cached layer's contents (RS-06, §7.3) safely: the verified tar stream is extracted with the
+ * safe extractor (src/archive: no `..`, nothing through symlinks, hard links inside only) into a hidden
+ * sibling directory, which replaces `dir` only when extraction and the diffID check at EOF both succeeded.
+ * Entries outside the layer's own directory are refused (see TarRootMapper), so nothing is ever written
+ * outside `<layers>/<bp>/<layer>`. Every failure (missing blob, digest mismatch, unsafe tar) gives
+ * `{ok: false}` and leaves nothing behind. A second tar parser on the same bytes records the headers.
+ */
+export async function extractCachedLayer(o: ExtractCachedLayerOptions): Promise<ExtractOutcome> {
+  const what = `cache layer ${o.diffId}`;
+  let source: Readable | undefined;
+  try {
+    source = await o.cache.openLayer(o.diffId, o.signal);
+  } catch (e) {
+    return { ok: false, reason: (e as Error).message };
+  }
+  if (source === undefined) return { ok: false, reason: 'not in cache' };
+
+  const tmp = join(dirname(o.dir), `.${basename(o.dir)}.restoring-${randomBytes(4).toString('hex')}`);
+  const a = new PassThrough();
+  const b = new PassThrough();
+  source.on('error', (e) => (a.destroy(e), b.destroy(e)));
+  source.pipe(a);
+  source.pipe(b);
+  const mapper = new TarRootMapper(o.dir, o.tail, what);
+  const max = o.maxHeaders ?? 200_000;
+  let skippedEntry = false;
+  const inspect = async (): Promise<{ headers: RestoredHeader[] | undefined; rootMode?: number }> => {
+    const headers: RestoredHeader[] = [];
+    let rootMode: number | undefined;
+    let tooMany = false;
+    const m2 = new TarRootMapper(o.dir, o.tail, what);
+    for await (const { header: h } of readTar(b, what)) {
+      const rel = m2.map(h.name);
+      if (rel === '') rootMode = h.mode & 0o7777;
+      if (headers.length >= max) tooMany = true;
+      if (!tooMany) {
+        headers.push({
+          path: normalizeTarPath(h.name),
+          type: h.type,
+          mode: h.mode & 0o7777,
+          uid: h.uid,
+          gid: h.gid,
+          size: h.type === 'file' ? h.size : 0,
+          linkname: h.linkname,
+          mtimeMs: h.mtime.getTime(),
+        });
+      }
+    }
+    return { headers: tooMany ? undefined : headers, ...(rootMode !== undefined ? { rootMode } : {}) };
+  };
+  const owner = isRoot() && o.uid !== undefined && o.gid !== undefined;
+  try {
+    await mkdir(tmp, { recursive: true, mode: 0o755 });
+    const inspecting = inspect();
+    inspecting.catch(() => undefined);
+    try {
+      await extractTar(a, tmp, {
+        rename: (n) => mapper.map(n),
+        what,
+        ...(owner ? { owner: 'always' as const, mapUid: () => o.uid as number, mapGid: () => o.gid as number } : { owner: 'never' as const }),
+        onSkip: () => (skippedEntry = true),
+      });
+    } catch (e) {
+      b.destroy(e as Error); // ends the header reader too (a plain destroy would leave it waiting)
+      throw e;
+    }
+    const seen = await inspecting;
+    await rm(o.dir, { recursive: true, force: true });
+    await rename(tmp, o.dir);
+    await chmod(o.dir, seen.rootMode ?? 0o755);
+    if (owner) await lchown(o.dir, o.uid as number, o.gid as number);
+    return { ok: true, rootIsExpected: mapper.rootIsExpected, headers: skippedEntry ? undefined : seen.headers };
+  } catch (e) {
+    source.destroy();
+    await rm(tmp, { recursive: true, force: true }).catch(() => undefined);
+    return { ok: false, reason: (e as Error).message };
+  }
+}
