@@ -8,7 +8,7 @@ export interface Report {
     readonly tags: readonly string[];
     /** Manifest digest (registry and layout exports). */
     readonly digest?: string;
-    /** Image ID (daemon export; key `image-id`, ERRATA-15). */
+    /** Image ID (daemon export; key `image-id`, ERRATA-15); written as REF does, the hex without `sha256:` (ERRATA-D3). */
     readonly imageId?: string;
     /** Manifest size in bytes ([REF] a TOML integer). */
     readonly manifestSize?: number;
@@ -20,7 +20,7 @@ export async function writeReport(file: string, r: Report): Promise<void> {
   await writeToml(file, {
     image: {
       tags: [...r.image.tags],
-      ...(r.image.imageId ? { 'image-id': r.image.imageId } : {}),
+      ...(r.image.imageId ? { 'image-id': r.image.imageId.replace(/^sha256:/, '') } : {}),
       ...(r.image.digest ? { digest: r.image.digest } : {}),
       ...(r.image.manifestSize !== undefined ? { 'manifest-size': r.image.manifestSize } : {}),
     },
