@@ -11,7 +11,6 @@ interface RestorerCommandInputs extends RestorerInputs {
   readonly layout: boolean;
   readonly layoutDir?: string | undefined;
   readonly insecureRegistries: readonly string[];
-  readonly kanikoDir?: string | undefined;
 }
 
 /** Stores built in `privileges()` (as root, before the uid drop, GEN-12) for `exec`. */
@@ -61,7 +60,8 @@ export const command: Command<RestorerCommandInputs> = {
       layout,
       layoutDir,
       insecureRegistries: api.atLeast('0.13') ? parseInsecureRegistries(r.strings('insecure-registry')) : [],
-      kanikoDir: api.atLeast('0.10') ? '/kaniko' : undefined,
+      // <kaniko-dir> is fixed to /kaniko by the spec; CNB_KANIKO_DIR overrides it (tests only, as the extender)
+      kanikoDir: api.atLeast('0.10') ? resolve(ctx.env['CNB_KANIKO_DIR'] || '/kaniko') : undefined,
     };
   },
   async privileges(i, ctx) {

@@ -70,6 +70,17 @@ export class DaemonStore implements ImageStore {
     return (await this.o.engine.inspectImage(ref, signal)) !== undefined;
   }
 
+  /**
+   * EP-30: removes the image `ref` names (a reference or an image ID) from the daemon, by its image ID and
+   * forced, as [REF] imgutil's local `Delete` does (every tag of that image goes). A missing image is not an
+   * error; other failures are ERR_DAEMON.
+   */
+  async delete(ref: string, signal?: AbortSignal): Promise<void> {
+    const inspect = await this.o.engine.inspectImage(ref, signal);
+    if (inspect === undefined) return;
+    await this.o.engine.removeImage(inspect.Id, { force: true }, signal);
+  }
+
   /** One save per image ID, shared by all its layers and images; forgotten when it fails. */
   private saved(image: DaemonImage, signal?: AbortSignal): Promise<SavedImage> {
     let p = this.saves.get(image.id);

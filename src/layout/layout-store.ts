@@ -3,7 +3,7 @@ import { LifecycleError } from '../errors/index.js';
 import { parseRef, type ImageRef } from '../ref/index.js';
 import { findLayoutImage } from './layout-image.js';
 import { layoutPath } from './layout-path.js';
-import { OciLayout } from './oci-layout.js';
+import { OciLayout, REF_NAME } from './oci-layout.js';
 import { writeImage } from './write-image.js';
 
 /** Options of a LayoutStore. */
@@ -50,6 +50,21 @@ export class LayoutStore implements ImageStore {
 
   async exists(ref: string): Promise<boolean> {
     return (await this.image(ref)) !== undefined;
+  }
+
+  /**
+   * EP-30: removes the index entries `ref` names from its layout (a digest reference: every entry with that
+   * manifest digest; else the entries whose ref name is the tag). Blobs stay (a layout has no garbage
+   * collection; other entries may share them). A missing layout or entry is not an error.
+   */
+  async delete(ref: string): Promise<void> {
+    const { dir, refName, ref: r } = this.locate(ref);
+    const layout = await OciLayout.open(dir);
+    if (!layout) return;
+    await layout.updateIndex((index) => ({
+      ...index,
+      manifests: index.manifests.filter((d) => (r.digest ? d.digest !== r.digest : d.annotations?.[REF_NAME] !== refName)),
+    }));
   }
 
   /** Writes `image` under every reference (same manifest bytes each time); the result is the last write's. */

@@ -10,7 +10,8 @@ export type RegistryEvent =
   | 'upload'
   | 'manifest-head'
   | 'manifest-get'
-  | 'manifest-put';
+  | 'manifest-put'
+  | 'manifest-delete';
 
 /** Receives events; the detail names the repository and digest/tag (never credentials). */
 export type RegistryEvents = (event: RegistryEvent, detail: { repository: string; digest?: string; tag?: string }) => void;

@@ -10,3 +10,4 @@ export { RemoteImage } from './remote-image.js';
 export { RemoteLayer, mountSourceOf, type MountSource } from './remote-layer.js';
 export { pushImage, type PushContext } from './push.js';
 export { checkReadAccess, checkWriteAccess } from './access.js';
+export { deleteManifest } from './manifests.js';

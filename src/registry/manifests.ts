@@ -89,3 +89,21 @@ export async function putManifest(c: RepoClient, identifier: string, raw: Uint8A
   }
   return digest;
 }
+
+/**
+ * DELETE /v2/<repo>/manifests/<digest> (EP-30). Registries delete manifests by digest only; 202 (or 200) is
+ * success and a missing manifest (404, MANIFEST_UNKNOWN) is not an error (already gone). A registry that does
+ * not allow deletes answers 405 UNSUPPORTED (docker-registry without `storage.delete.enabled`): that, like any
+ * other failure, is a RegistryError naming the registry.
+ */
+export async function deleteManifest(c: RepoClient, digest: Digest, signal?: AbortSignal): Promise<void> {
+  c.events?.('manifest-delete', { repository: c.repository, digest });
+  const { req, res } = await send(c, { method: 'DELETE', url: repoUrl(c, `manifests/${digest}`) }, signal);
+  if (res.status === 200 || res.status === 202) {
+    await dumpBody(res);
+    return;
+  }
+  const err = await errorFromResponse(req, res, `delete manifest ${digest}`);
+  if (err.notFound) return;
+  throw err;
+}

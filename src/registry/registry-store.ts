@@ -6,7 +6,7 @@ import { formatRef, parseRef, refIdentifier, type ImageRef } from '../ref/index.
 import { checkReadAccess, checkWriteAccess } from './access.js';
 import type { RepoClient } from './client.js';
 import type { RegistryEvents } from './events.js';
-import { getManifest, headManifest, type FetchedManifest } from './manifests.js';
+import { deleteManifest, getManifest, headManifest, type FetchedManifest } from './manifests.js';
 import { pushImage } from './push.js';
 import { RemoteImage } from './remote-image.js';
 
@@ -100,6 +100,18 @@ export class RegistryStore implements ImageStore {
       inflight: this.inflight,
       signal,
     });
+  }
+
+  /**
+   * EP-30: deletes the manifest `ref` names: a digest reference directly, a tag through the digest it points
+   * to (HEAD). Registries delete by digest, so every tag of that manifest goes too. A missing manifest is not
+   * an error; a registry without deletes (405 UNSUPPORTED) and any other failure throw a RegistryError.
+   */
+  async delete(ref: string | ImageRef, signal?: AbortSignal): Promise<void> {
+    const r = toRef(ref);
+    const c = this.client(r, [`repository:${r.repository}:pull,push,delete`]);
+    const digest = r.digest ?? (await headManifest(c, refIdentifier(r), signal))?.digest;
+    if (digest) await deleteManifest(c, digest, signal);
   }
 
   /** AN-06: throws an error naming image and registry unless `ref` is readable (absent counts as readable). */

@@ -1,4 +1,4 @@
-import type { Cache, CacheBuildpackMetadata, CacheLayerMetadata, CacheMetadata } from '../../cache/index.js';
+import type { Cache, CacheBuildpackMetadata, CacheLayerMetadata, CacheMetadata, CommitResult } from '../../cache/index.js';
 import type { Logger } from '../../sys/index.js';
 import type { BuiltLayer } from './layer-builder.js';
 import type { BuildpackPlan } from './layer-plan.js';
@@ -34,10 +34,10 @@ async function put(cache: Cache, b: BuiltLayer, signal?: AbortSignal, app?: Cach
 
 /**
  * EP-25, LY-15, LY-16 (FMT-28): writes every `cache = true` layer (added, or reused by diffID) and its
- * metadata, plus the cache SBOM layer, then commits. Returns false, after a warning, when anything fails:
- * a cache failure never fails the export (EP-25 [REF]).
+ * metadata, plus the cache SBOM layer, then commits. Returns the commit result, or false, after a warning,
+ * when anything fails: a cache failure never fails the export (EP-25 [REF]).
  */
-export async function exportCache(o: CacheExport): Promise<boolean> {
+export async function exportCache(o: CacheExport): Promise<CommitResult | false> {
   try {
     const buildpacks: CacheBuildpackMetadata[] = [];
     for (const bp of o.plan) {
@@ -54,8 +54,7 @@ export async function exportCache(o: CacheExport): Promise<boolean> {
     if (o.sbom) await put(o.cache, o.sbom, o.signal);
     const metadata: CacheMetadata = { sbom: { sha: o.sbom?.diffId ?? '' }, buildpacks };
     await o.cache.setMetadata(metadata, o.signal);
-    await o.cache.commit(o.signal);
-    return true;
+    return await o.cache.commit(o.signal);
   } catch (e) {
     o.logger.warn(`Failed to export cache ${o.cache.name}: ${(e as Error).message}`);
     return false;

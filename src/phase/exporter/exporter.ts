@@ -10,9 +10,11 @@ import { dirLayerSpec, launcherLayerSpec, launchSbomDir, processTypesLayerSpec }
 import { pruneArtifacts, writeExportReport } from './finish.js';
 import { loadInputs } from './inputs.js';
 import { LayerBuilder, type BuiltLayer } from './layer-builder.js';
+import { writeLaunchCache } from './launch-cache.js';
 import { planBuildpackLayers } from './layer-plan.js';
 import { buildpackLayerSpec, cacheSbomSpec, layerKey } from './layer-specs.js';
 import { imageLabels, lifecycleMetadata } from './labels.js';
+import { previousCacheCleanup } from './previous-cache.js';
 import { PreviousLayers } from './previous-layers.js';
 import { copyLifecycleSboms } from './sbom-files.js';
 import { blobHomeOf } from './shared-layer.js';
@@ -46,6 +48,7 @@ export class Exporter {
     await prepareLaunchDescription({ layersDir: i.layersDir, appDir: i.appDir, launchLayers }); // launch.desc goes in the config layer
 
     const stats: LayerStats = { built: [], selectorHits: [], fromPrevious: [] };
+    const cleanup = previousCacheCleanup(ports, i.platformApi.lessThan('0.13'), logger); // EP-30: reads the old digest now
     const previous = new PreviousLayers(inputs.previous, logger);
     const volume = ports.cache?.kind === 'volume';
     const builder = new LayerBuilder({
@@ -53,6 +56,7 @@ export class Exporter {
       previous,
       ...(ports.selectors ? { selectors: ports.selectors } : {}),
       ...(volume && ports.cache ? { volumeCache: ports.cache } : {}),
+      ...(ports.launchCache ? { keepTars: true } : {}), // EP-29: the launch cache hard-links our tars
       concurrency: ports.concurrency ?? 4,
       logger,
       stats,
@@ -148,8 +152,12 @@ export class Exporter {
     };
     // A cache image in the app image's registry mounts the app image's blobs (uploaded once).
     const appImage = ports.store.kind === 'registry' && ports.cache?.kind === 'image' ? { home: blobHomeOf(i.images[0] as string), written } : undefined;
-    const writeCache = async (): Promise<boolean> =>
-      ports.cache ? exportCache({ cache: ports.cache, plan, built, ...(cacheSbomL ? { sbom: cacheSbomL } : {}), ...(appImage ? { appImage } : {}), logger }) : false;
+    const writeCache = async (): Promise<boolean> => {
+      if (!ports.cache) return false;
+      const commit = await exportCache({ cache: ports.cache, plan, built, ...(cacheSbomL ? { sbom: cacheSbomL } : {}), ...(appImage ? { appImage } : {}), logger });
+      await cleanup?.after(commit); // EP-30
+      return commit !== false;
+    };
     if (i.parallel && !ports.cache) logger.warn('-parallel is set but no cache is given'); // EP-26 [REF]
     let result: WriteResult;
     let cacheWritten: boolean;
@@ -158,6 +166,11 @@ export class Exporter {
     } else {
       result = await writeImage();
       cacheWritten = await writeCache();
+    }
+    if (ports.launchCache) {
+      // EP-29: every layer the app image got from this export, in image order
+      const inImage = [...bpLayers.flatMap(({ l }, n) => (l.types.launch && bpOut[n] ? [bpOut[n]] : [])), sbomL, ...appL, launcherL, configL, procsL];
+      await writeLaunchCache(ports.launchCache, inImage.filter((b): b is BuiltLayer => b !== undefined), logger);
     }
     await writeExportReport(i.reportPath, i.images, ports.store.kind, result);
     const all = [...bpOut, sbomL, ...appL, launcherL, configL, procsL, cacheSbomL].filter((b): b is BuiltLayer => b !== undefined);

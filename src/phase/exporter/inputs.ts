@@ -1,10 +1,10 @@
-import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LifecycleError, wrapError } from '../../errors/index.js';
-import type { Image, ImageStore } from '../../image/index.js';
+import { ComputedImage, type Image, type ImageStore, type MutableConfig } from '../../image/index.js';
 import { findLayoutImage, OciLayout } from '../../layout/index.js';
 import { isDigest, type Digest } from '../../oci/index.js';
 import {
+  capabilitiesFor,
   buildMetadataPath,
   readAnalyzed,
   readBuildMetadata,
@@ -18,6 +18,7 @@ import {
 } from '../../platform/index.js';
 import { once } from '../../stream/index.js';
 import { runImageForExport } from '../common/index.js';
+import { extendedBase, openExtendedRun } from './extended-run.js';
 import type { ExporterPorts, ExportInputs } from './types.js';
 
 /** Everything the export reads before planning (DESIGN §6.7 step 2); no layer bytes. */
@@ -53,8 +54,18 @@ export async function openRecorded(store: ImageStore, reference: string): Promis
   return store.image(reference);
 }
 
-async function isDir(p: string): Promise<boolean> {
-  return (await stat(p).catch(() => undefined))?.isDirectory() ?? false;
+/**
+ * A daemon run image as a base to compose on, without its manifest: a daemon has none, and synthesizing one
+ * needs a `save` of the whole image (src/daemon README). The daemon store writes from the config and the
+ * layers only (run image layers are sent as placeholders), so with this nothing is saved from the daemon
+ * (EP-29: export without reading the daemon). Config and layers are the image's own, unchanged.
+ */
+function daemonBase(image: Image): Image {
+  return new ComputedImage(async () => ({
+    mediaType: await image.mediaType(),
+    config: structuredClone(await image.config()) as MutableConfig,
+    slots: (await image.layers()).map((layer) => ({ layer })),
+  }));
 }
 
 /** Reads analyzed.toml, group.toml, metadata.toml, project-metadata.toml; opens the run image lazily. */
@@ -72,12 +83,14 @@ export async function loadInputs(i: ExportInputs, ports: ExporterPorts): Promise
     throw wrapError(e, 'ERR_EXPORT', `failed to read run image ${reference}`);
   });
   if (!run) throw new LifecycleError('ERR_EXPORT', `run image ${reference} not found`);
-  let base: Image = run;
-  const extendedRun = i.extendedDir ? join(i.extendedDir, 'run') : undefined;
-  if (i.platformApi.atLeast('0.12') && analyzed.runImage?.extend && extendedRun && (await isDir(extendedRun))) {
-    const ext = await layoutAt(extendedRun); // EP-04: the extended run image
-    if (!ext) throw new LifecycleError('ERR_EXPORT', `extended run image ${extendedRun} is not a readable OCI layout`);
-    base = ext;
+  let base: Image = ports.store.kind === 'daemon' ? daemonBase(run) : run;
+  if (i.platformApi.atLeast('0.12') && analyzed.runImage?.extend && i.extendedDir) {
+    // EP-04: run image layers, then the extension layers, under the extended config
+    const ext = await openExtendedRun(join(i.extendedDir, 'run'));
+    if (ext) {
+      ports.logger.debug(`Using extended run image ${ext.dir}`);
+      base = await extendedBase(base, ext, reference, capabilitiesFor(i.platformApi).history);
+    }
   }
   const ids = (await run.config()).rootfs.diff_ids;
   const entry = await runImageForExport({

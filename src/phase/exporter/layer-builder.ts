@@ -43,6 +43,8 @@ export interface LayerBuilderOptions {
   readonly selectors?: LayerSelectorCache;
   /** The volume cache being written (a selector hit on a cache layer needs its committed tar). */
   readonly volumeCache?: Cache;
+  /** Keep every tarred layer's tar (EP-29: the launch cache hard-links them), not only `keepTar` specs. */
+  readonly keepTars?: boolean;
   readonly concurrency?: number;
   readonly logger: Logger;
   readonly stats: LayerStats;
@@ -92,7 +94,7 @@ export class LayerBuilder {
   }
 
   private async tar(spec: LayerSpec, fp: Fingerprint | undefined): Promise<FileLayer> {
-    const file = await this.o.writer.write(spec.entries(), { keepTar: spec.keepTar === true });
+    const file = await this.o.writer.write(spec.entries(), { keepTar: spec.keepTar === true || this.o.keepTars === true });
     this.o.stats.built.push(spec.key);
     if (fp && this.o.selectors) {
       const recorded = await this.o.selectors.record(fp, { diffId: file.diffId, digest: file.digest, size: file.size }).catch((e: unknown) => {

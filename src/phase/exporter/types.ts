@@ -1,5 +1,5 @@
 import type { Cache, LayerSelectorCache } from '../../cache/index.js';
-import type { Image, ImageStore } from '../../image/index.js';
+import type { Image, ImageSource, ImageStore } from '../../image/index.js';
 import type { ApiVersion } from '../../platform/index.js';
 import type { Clock, Logger } from '../../sys/index.js';
 
@@ -65,10 +65,30 @@ export interface ExporterPorts {
   readonly openRunImage?: (reference: string) => Promise<Image | undefined>;
   /** Overrides how the previous image is opened; default `store.image(ref)`. */
   readonly openPreviousImage?: (reference: string) => Promise<Image | undefined>;
+  /**
+   * EP-29 (`-launch-cache`, with `-daemon`): a VolumeCache in the launch cache directory. Every layer the app
+   * image gets from this export is written to it (our tar hard-linked; a reused layer carried over from it, or
+   * read once from the previous image when it is not there, [REF] CachingImage), committed after the image was
+   * written; the daemon store reads it instead of saving images from the daemon. Failures only warn.
+   */
+  readonly launchCache?: Cache;
+  /**
+   * EP-30 (Platform <0.13, [REF]): where `-cache-image` lives, to delete the previous cache image once a new
+   * one with another digest was written. Failures only warn.
+   */
+  readonly cacheImageRemover?: { readonly store: Pick<ImageSource, 'image'> & ImageRemover; readonly ref: string };
   /** Layers built at once (default 4). */
   readonly concurrency?: number;
   readonly clock?: Clock;
   readonly logger: Logger;
+}
+
+/**
+ * Removes an image by reference (EP-30): a registry deletes the manifest by digest, a layout drops the index
+ * entries, a daemon removes the image. A missing image is not an error.
+ */
+export interface ImageRemover {
+  delete(ref: string, signal?: AbortSignal): Promise<void>;
 }
 
 /** How each exported layer was obtained; tests and logs use it (issue 7). */

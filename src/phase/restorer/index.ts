@@ -6,3 +6,4 @@ export { updateAnalyzed, type UpdateAnalyzedOptions } from './analyzed-update.js
 export { extractCachedLayer, type ExtractCachedLayerOptions, type ExtractOutcome, type RestoredHeader } from './layer-extract.js';
 export { layerFingerprintSalt, walkMatchesHeaders, recordRestoredLayers, LAYER_SALT_VERSION, type RestoredLayer, type RecordOptions } from './fingerprints.js';
 export { TarRootMapper } from './tar-root.js';
+export { saveSparseImage, kanikoBaseDir } from './kaniko-cache.js';

@@ -21,6 +21,8 @@ export interface RestorerInputs {
   readonly buildImage?: string | undefined;
   /** ≥0.14 `-run`. */
   readonly runPath?: string | undefined;
+  /** ≥0.10 `<kaniko-dir>` (RS-12/RS-15 sparse base images); undefined: nothing is saved for an extender. */
+  readonly kanikoDir?: string | undefined;
 }
 
 /** The ports the restorer is given (built by the entrypoint, or by the creator). */
@@ -81,6 +83,7 @@ export async function runRestorer(i: RestorerInputs, p: RestorerPorts): Promise<
       group,
       buildImage: i.buildImage,
       runPath: i.runPath,
+      kanikoDir: i.kanikoDir,
       images: p.stores.images,
       registry: p.stores.registry,
       canRead: p.stores.canRead,
