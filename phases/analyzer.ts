@@ -8,7 +8,7 @@ import {
   guardExperimental,
   hostPlatform,
   LAYOUT_FEATURE,
-  openPhaseStores,
+  openStoresFor,
   validateRef as checkRef,
   type PhaseStores,
 } from '../src/phase/index.js';
@@ -103,19 +103,11 @@ export const command: Command<AnalyzerCommandInputs> = {
   async privileges(i, ctx) {
     // GEN-12: credentials and stores first (as root), then chown and drop to uid:gid. The daemon socket is
     // opened lazily, so with -daemon the phase stays root and hands its outputs to uid:gid afterwards.
-    i.stores = openPhaseStores({
-      env: ctx.env,
-      logger: ctx.logger,
-      daemon: i.daemon,
-      layout: i.layout,
-      layoutDir: i.layoutDir,
-      insecureRegistries: i.insecureRegistries,
-      launchCacheDir: i.launchCacheDir,
-    });
+    i.stores = openStoresFor(i, ctx);
     await ensureOwnerAndDrop({ uid: i.uid, gid: i.gid, dirs: [i.layersDir, i.launchCacheDir], keepRoot: i.daemon });
   },
   async exec(i, ctx) {
-    const stores = i.stores ?? openPhaseStores({ env: ctx.env, logger: ctx.logger, daemon: i.daemon, layout: i.layout, layoutDir: i.layoutDir, insecureRegistries: i.insecureRegistries });
+    const stores = i.stores ?? openStoresFor(i, ctx);
     try {
       const analyzed = await analyze(
         {

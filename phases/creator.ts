@@ -9,29 +9,21 @@ import {
   detectStep,
   ensureOwnerAndDrop,
   guardExperimental,
+  imageCreatedTime,
   LAYOUT_FEATURE,
-  openPhaseStores,
+  lifecycleLauncherInfo,
+  openStoresFor,
+  refuseRoot,
   type CreatorInputs,
   type PhaseStores,
   type SubPhase,
 } from '../src/phase/index.js';
 import { catalogFlags, type ApiVersion, type FlagDef } from '../src/platform/index.js';
 import { isValidRef, parseInsecureRegistries } from '../src/ref/index.js';
-import { isRoot, NORMALIZED_TIME, parseSourceDateEpoch, SpawnProcessRunner } from '../src/sys/index.js';
+import { SpawnProcessRunner } from '../src/sys/index.js';
 
 /** `-image`: the deprecated spelling of `-run-image` (CR-06: not both). */
 const IMAGE_FLAG: FlagDef = { name: 'image', kind: 'string' };
-
-/** EP-20: SOURCE_DATE_EPOCH (≥0.9) or the constant; an unparsable value only warns [REF]. */
-function createdTime(api: ApiVersion, value: string | undefined, warn: (m: string) => void): Date {
-  if (api.lessThan('0.9') || !value) return NORMALIZED_TIME;
-  try {
-    return parseSourceDateEpoch(value) ?? NORMALIZED_TIME;
-  } catch {
-    warn(`Ignoring invalid SOURCE_DATE_EPOCH '${value}'`);
-    return NORMALIZED_TIME;
-  }
-}
 
 /** The sub-phase that is running: "failed to <verb>" names it as [REF] does (CR-05). */
 let verb = 'create';
@@ -129,25 +121,16 @@ export const command: Command<CreatorInputs> = {
       ...(execEnv ? { execEnv } : {}),
       env,
       tmpDir: tmpdir(),
-      created: createdTime(api, env['SOURCE_DATE_EPOCH'], (m) => ctx.logger.warn(m)),
-      launcher: { version: LIFECYCLE_VERSION, source: { git: { repository: 'cnb-lifecycle-ts', commit: '' } } }, // LBL-08
+      created: imageCreatedTime(api, env['SOURCE_DATE_EPOCH'], (m) => ctx.logger.warn(m)), // EP-20
+      launcher: lifecycleLauncherInfo(LIFECYCLE_VERSION), // LBL-08
     };
   },
   async privileges(i, ctx) {
     // GEN-12: keychain and stores first (as root), then chown the volumes and drop to uid:gid.
-    stores = openPhaseStores({
-      env: ctx.env,
-      logger: ctx.logger,
-      daemon: i.daemon,
-      layout: i.layout,
-      layoutDir: i.layoutDir,
-      insecureRegistries: i.insecureRegistries,
-      launchCacheDir: i.launchCacheDir,
-      tmpDir: i.tmpDir,
-    });
+    stores = openStoresFor(i, ctx);
     await ensureOwnerAndDrop({ uid: i.uid, gid: i.gid, dirs: [i.layersDir, i.cacheDir, i.launchCacheDir] });
     // GEN-12: buildpacks never run as root (detector and builder refuse it; so does the creator).
-    if (isRoot()) throw new LifecycleError('ERR_GENERIC', 'refusing to run buildpacks as root: set -uid/-gid (CNB_USER_ID/CNB_GROUP_ID) to a non-root user');
+    refuseRoot('refusing to run buildpacks as root: set -uid/-gid (CNB_USER_ID/CNB_GROUP_ID) to a non-root user');
   },
   async exec(i, ctx) {
     if (!stores) throw new LifecycleError('ERR_GENERIC', 'internal: image stores were not opened');

@@ -1,13 +1,21 @@
-import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { ImageCache, selectorCacheIn, VolumeCache, type Cache } from '../src/cache/index.js';
+import { resolve } from 'node:path';
 import { LIFECYCLE_VERSION, type Command } from '../src/cli/index.js';
 import { LifecycleError } from '../src/errors/index.js';
-import { ensureOwnerAndDrop, Exporter, guardExperimental, LAYOUT_FEATURE, openPhaseStores, type ExportInputs, type PhaseStores } from '../src/phase/index.js';
+import {
+  ensureOwnerAndDrop,
+  Exporter,
+  guardExperimental,
+  imageCreatedTime,
+  LAYOUT_FEATURE,
+  lifecycleLauncherInfo,
+  openStoresFor,
+  withExportPorts,
+  type ExportInputs,
+  type PhaseStores,
+} from '../src/phase/index.js';
 import { catalogFlags, type ApiVersion } from '../src/platform/index.js';
 import { parseInsecureRegistries, parseRef } from '../src/ref/index.js';
-import { NORMALIZED_TIME, parseSourceDateEpoch } from '../src/sys/index.js';
 
 /** The exporter's resolved inputs: the service's plus what the command needs for its ports. */
 interface ExporterCommandInputs extends ExportInputs {
@@ -33,17 +41,6 @@ function checkTag(ref: string): void {
     throw new LifecycleError('ERR_INVALID_ARGS', `invalid image reference '${ref}': ${(e as Error).message}`);
   }
   if (parsed.digest) throw new LifecycleError('ERR_INVALID_ARGS', `image '${ref}' must be a tag reference, not a digest reference`);
-}
-
-/** EP-20: SOURCE_DATE_EPOCH (≥0.9) or the constant; an unparsable value only warns [REF]. */
-function createdTime(api: ApiVersion, value: string | undefined, warn: (m: string) => void): Date {
-  if (api.lessThan('0.9') || !value) return NORMALIZED_TIME;
-  try {
-    return parseSourceDateEpoch(value) ?? NORMALIZED_TIME;
-  } catch {
-    warn(`Ignoring invalid SOURCE_DATE_EPOCH '${value}'`);
-    return NORMALIZED_TIME;
-  }
 }
 
 /** The exporter phase (§3.7): `/cnb/lifecycle/exporter [flags] <image> [<image>...]`. */
@@ -104,8 +101,8 @@ export const command: Command<ExporterCommandInputs> = {
       uidGiven: uid !== undefined && gid !== undefined,
       parallel: api.atLeast('0.13') && r.bool('parallel'), // EP-26
       ...(execEnv ? { execEnv } : {}),
-      created: createdTime(api, ctx.env['SOURCE_DATE_EPOCH'], (m) => ctx.logger.warn(m)),
-      launcher: { version: LIFECYCLE_VERSION, source: { git: { repository: 'cnb-lifecycle-ts', commit: '' } } }, // LBL-08
+      created: imageCreatedTime(api, ctx.env['SOURCE_DATE_EPOCH'], (m) => ctx.logger.warn(m)), // EP-20
+      launcher: lifecycleLauncherInfo(LIFECYCLE_VERSION), // LBL-08
       ...(cacheDir ? { cacheDir: resolve(cacheDir) } : {}),
       ...(cacheImage ? { cacheImage } : {}),
       daemon,
@@ -117,44 +114,23 @@ export const command: Command<ExporterCommandInputs> = {
   },
   async privileges(i, ctx) {
     // GEN-12: keychain and stores as root, then chown the volumes and drop to uid:gid (the daemon keeps root)
-    i.stores = openPhaseStores({
-      env: ctx.env,
-      logger: ctx.logger,
-      daemon: i.daemon,
-      layout: i.layout,
-      layoutDir: i.layoutDir,
-      insecureRegistries: i.insecureRegistries,
-      launchCacheDir: i.launchCacheDir,
-    });
+    i.stores = openStoresFor(i, ctx);
     if (i.uidGiven) await ensureOwnerAndDrop({ uid: i.uid, gid: i.gid, dirs: [i.layersDir, i.cacheDir, i.launchCacheDir], keepRoot: i.daemon });
   },
   async exec(i, ctx) {
-    const logger = ctx.logger;
-    const stores = i.stores ?? openPhaseStores({ env: ctx.env, logger, daemon: i.daemon, layout: i.layout, layoutDir: i.layoutDir, insecureRegistries: i.insecureRegistries });
-    let cache: Cache | undefined;
-    if (i.cacheImage) {
-      cache = new ImageCache({ store: stores.registry, ref: i.cacheImage, logger }); // FMT-27
-    } else if (i.cacheDir) {
-      try {
-        // The restorer verified these tars when it extracted them; re-hashing on reuse would re-read them (issue 7).
-        cache = await VolumeCache.open(i.cacheDir, { logger, verifyReuse: false }); // FMT-26
-      } catch (e) {
-        logger.warn(`Cache directory ${i.cacheDir} cannot be used: ${(e as Error).message}`); // EP-25
-      }
-    }
-    const persist = i.cacheDir !== undefined && cache?.kind === 'volume';
-    const artifactsDir = persist ? join(i.cacheDir as string, 'layer-artifacts-v1') : await mkdtemp(join(tmpdir(), 'cnb-export-'));
+    const stores = i.stores ?? openStoresFor(i, ctx);
     try {
-      await new Exporter({
-        store: stores.images,
-        ...(cache ? { cache } : {}),
-        ...(i.cacheDir ? { selectors: selectorCacheIn(i.cacheDir, { logger }) } : {}),
-        artifactsDir,
-        artifactsPersist: persist,
-        logger,
-      }).export(i);
+      const ports = {
+        stores,
+        cacheDir: i.cacheDir,
+        cacheImage: i.cacheImage,
+        launchCacheDir: i.daemon ? i.launchCacheDir : undefined, // EP-29
+        removeOldCacheImage: true, // EP-30 (<0.13)
+        tmpDir: tmpdir(),
+        logger: ctx.logger,
+      };
+      await withExportPorts(ports, (p) => new Exporter(p).export(i));
     } finally {
-      if (!persist) await rm(artifactsDir, { recursive: true, force: true });
       await stores.close();
     }
   },

@@ -7,3 +7,5 @@ export { Rebaser, type RebaserOptions, type RebaseRequest, type PreparedRebase, 
 export * from './exporter/index.js';
 export * from './restorer/index.js';
 export * from './extender/index.js';
+export * from './detector/index.js';
+export * from './builder/index.js';

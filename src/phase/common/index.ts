@@ -18,3 +18,7 @@ export { ensureOwnerAndDrop, isWritableDir, type PrivilegeOptions } from './priv
 export { experimentalMode, guardExperimental, LAYOUT_FEATURE, type ExperimentalMode } from './experimental.js';
 export { imageIdentifier } from './identifier.js';
 export { validateRef, ensureSameRegistry, hostPlatform } from './refs.js';
+export { refuseRoot, REFUSE_ROOT_MESSAGE } from './no-root.js';
+export { openStoresFor, type StoreSelection } from './store-selection.js';
+export { withExportPorts, type ExportPortOptions } from './export-ports.js';
+export { imageCreatedTime, lifecycleLauncherInfo } from './export-metadata.js';
