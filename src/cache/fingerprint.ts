@@ -22,6 +22,12 @@ export interface Fingerprint {
   readonly newestChangeMs: number;
   /** When fingerprinting started, from the injected clock, in ms since the epoch. */
   readonly takenAtMs: number;
+  /**
+   * True when some entry's mtime or ctime has a sub-second part, i.e. the file system keeps fine
+   * timestamps (ext4, xfs, btrfs, overlayfs, tmpfs); then the racy window can be short. Absent or false:
+   * assume the coarsest common granularity.
+   */
+  readonly fineTimestamps?: boolean;
 }
 
 /** Options of `fingerprintDir`. */
@@ -55,6 +61,7 @@ export async function fingerprintDir(dir: string, options: FingerprintOptions = 
   const limit = Math.max(1, options.concurrency ?? 16);
   const records: Array<[string, string]> = [];
   let newest = 0n;
+  let fine = false;
   const queue: string[] = ['.'];
   let active = 0;
   let failure: unknown;
@@ -71,6 +78,7 @@ export async function fingerprintDir(dir: string, options: FingerprintOptions = 
     const t = typeOf(st.mode);
     if (st.mtimeNs > newest) newest = st.mtimeNs;
     if (st.ctimeNs > newest) newest = st.ctimeNs;
+    if (!fine && (st.mtimeNs % 1_000_000_000n !== 0n || st.ctimeNs % 1_000_000_000n !== 0n)) fine = true;
     records.push([rel, [t, st.size, st.mtimeNs, st.ctimeNs, st.mode, st.uid, st.gid, st.ino, st.dev, st.nlink].join(' ')]);
     if (t !== 'd') return;
     let names: string[];
@@ -110,5 +118,6 @@ export async function fingerprintDir(dir: string, options: FingerprintOptions = 
     entries: records.length,
     newestChangeMs: Number(newest / 1_000_000n),
     takenAtMs,
+    fineTimestamps: fine,
   };
 }

@@ -26,6 +26,18 @@ export const SELECTOR_DIR_NAME = 'layer-selectors-v1';
 export const RACY_WINDOW_MS = 2000;
 
 /**
+ * The racy window on file systems with sub-second timestamps. File times come from the kernel's coarse
+ * clock, which trails the real-time clock by at most one tick (≤ 10 ms at HZ=100), so a write that starts
+ * after fingerprinting gets a time later than anything older than this window.
+ */
+export const FINE_RACY_WINDOW_MS = 50;
+
+/** The racy window that applies to `fp` (short when its file system keeps sub-second times). */
+export function racyWindowMs(fp: Fingerprint): number {
+  return fp.fineTimestamps ? FINE_RACY_WINDOW_MS : RACY_WINDOW_MS;
+}
+
+/**
  * Fingerprint → layer records (jib's selector cache), so the exporter can skip re-tarring a layer directory
  * that has not changed since it was last tarred. One small JSON file per fingerprint, written atomically:
  * `<dir>/<fingerprint hex>.json` = `{"diffId", "digest"?, "size"?}`. A corrupt or unreadable record is a miss.
@@ -48,7 +60,7 @@ export class LayerSelectorCache {
 
   /** True when `fp` was taken too soon after the last change in its directory to be trusted later. */
   isRacy(fp: Fingerprint): boolean {
-    return fp.newestChangeMs > fp.takenAtMs - RACY_WINDOW_MS;
+    return fp.newestChangeMs > fp.takenAtMs - racyWindowMs(fp);
   }
 
   /** The record for `fp`, or undefined (unknown, corrupt or unreadable record). */
@@ -74,7 +86,7 @@ export class LayerSelectorCache {
 
   /**
    * Records what `fp`'s directory tarred to. Take `fp` *before* reading the directory's contents. Returns
-   * false, recording nothing, when `fp` is racily clean (its directory changed within RACY_WINDOW_MS of
+   * false, recording nothing, when `fp` is racily clean (its directory changed within racyWindowMs(fp) of
    * fingerprinting, by the clock given to `fingerprintDir`).
    */
   async record(fp: Fingerprint, layer: LayerRecord): Promise<boolean> {

@@ -1,7 +1,7 @@
 import { lstat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { dirEntries, TAR_MTIME } from '../../archive/index.js';
-import { fingerprintDir, RACY_WINDOW_MS, type Fingerprint, type LayerSelectorCache } from '../../cache/index.js';
+import { fingerprintDir, racyWindowMs, type Fingerprint, type LayerSelectorCache } from '../../cache/index.js';
 import type { Digest } from '../../oci/index.js';
 import { systemClock, type Clock, type Logger } from '../../sys/index.js';
 import type { RestoredHeader } from './layer-extract.js';
@@ -69,7 +69,7 @@ const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))
 /**
  * Records `fingerprint(dir) → {diffId}` for each restored layer (performance: the exporter then reuses the
  * layer by diffID instead of re-tarring it, src/cache README "Layer selectors"). A directory changed within
- * RACY_WINDOW_MS of fingerprinting is "racily clean" and would not be recorded, and a freshly extracted one
+ * racyWindowMs (50 ms with sub-second file times, else 2 s) of fingerprinting is "racily clean" and would not be recorded, and a freshly extracted one
  * always is; so when needed this waits once, until the window after the newest change has passed, and then
  * fingerprints again. Layers whose fresh walk differs from the cached tar's headers are not recorded.
  * Failures only log: a missing record costs a re-tar, never a build. Returns how many were recorded.
@@ -84,7 +84,8 @@ export async function recordRestoredLayers(layers: readonly RestoredLayer[], o: 
     let fps = await Promise.all(layers.map(take));
     const newest = Math.max(...fps.map((f) => f.newestChangeMs));
     if (fps.some((f) => o.selectors.isRacy(f))) {
-      const wait = newest + RACY_WINDOW_MS + 20 - clock.now().getTime();
+      const window = Math.max(...fps.map((f) => racyWindowMs(f)));
+      const wait = newest + window + 20 - clock.now().getTime();
       if (wait > 0) await (o.sleep ?? defaultSleep)(wait);
       fps = await Promise.all(layers.map(take));
     }

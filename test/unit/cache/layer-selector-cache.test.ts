@@ -2,7 +2,7 @@ import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { LayerSelectorCache, RACY_WINDOW_MS, type Fingerprint } from '../../../src/cache/index.js';
+import { fingerprintDir, FINE_RACY_WINDOW_MS, LayerSelectorCache, RACY_WINDOW_MS, racyWindowMs, type Fingerprint } from '../../../src/cache/index.js';
 import type { Digest } from '../../../src/oci/index.js';
 
 const d = (c: string) => `sha256:${c.repeat(64)}` as Digest;
@@ -37,6 +37,20 @@ describe('LayerSelectorCache', () => {
     expect(s.isRacy(racy)).toBe(true);
     expect(await s.record(racy, { diffId: d('1') })).toBe(false);
     expect(await s.lookup(racy)).toBeUndefined();
+  });
+
+  it('uses a 50 ms racy window when the file system keeps sub-second times, 2 s otherwise', async () => {
+    const s = LayerSelectorCache.at(dir);
+    const fine = { ...fp('g', 10_000, 10_000 + FINE_RACY_WINDOW_MS + 1), fineTimestamps: true };
+    expect(s.isRacy(fine)).toBe(false);
+    expect(s.isRacy({ ...fine, takenAtMs: 10_000 + FINE_RACY_WINDOW_MS - 1 })).toBe(true);
+    expect(s.isRacy({ ...fine, fineTimestamps: false })).toBe(true);
+    expect(racyWindowMs(fine)).toBe(FINE_RACY_WINDOW_MS);
+  });
+
+  it('fingerprints on this machine see sub-second file times', async () => {
+    await writeFile(join(dir, 'f.txt'), 'x');
+    expect((await fingerprintDir(dir)).fineTimestamps).toBe(true);
   });
 
   it('treats a corrupt record as a miss', async () => {
