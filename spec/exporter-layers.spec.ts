@@ -51,7 +51,7 @@ async function headers(ref: string, i: number) {
 }
 
 describe('exporter layers', () => {
-  it('EP-12 LY-23 LY-24 EP-05 EP-08 EP-09 EP-10 EP-11 layer order: run, buildpack (group, name), sbom, app, launcher, config, process types', async () => {
+  it('EP-12 LY-23 LY-24 EP-05 EP-08 EP-09 EP-10 EP-11 LBL-01 LBL-02 LBL-03 layer order: run, buildpack (group, name), sbom, app, launcher, config, process types; label shas are their diffIDs', async () => {
     await writeExportMetadata(ws, { buildpacks: [{ id: 'b/one', version: '1.0.0', api: '0.10' }, { id: 'a/two', version: '1.0.0', api: '0.10' }] });
     const { writeExportGroup } = await import('../test/integration/export/fixture.js');
     await writeExportGroup(ws, [{ id: 'b/one' }, { id: 'a/two' }]);

@@ -162,7 +162,7 @@ describe.skipIf(!isRoot || process.platform !== 'linux')('extender -kind run (XT
     expect(copyLayer).not.toMatch(/\/opt\/tool\/file/);
   });
 
-  it('XT-07 a final root user fails (102); XT-06 an unset rebasable label gives false', async () => {
+  it('XT-07 LY-31 a final root user fails (102); XT-06 an unset rebasable label gives false', async () => {
     await groupOf(['ext']);
     await extension('ext', { 'run.Dockerfile': 'ARG base_image\nFROM ${base_image}\nUSER root\nRUN touch /x' });
     expect((await extendRun()).code).toBe(102);
@@ -170,6 +170,14 @@ describe.skipIf(!isRoot || process.platform !== 'linux')('extender -kind run (XT
     const r = await extendRun();
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect((await extended()).config.config.Labels['io.buildpacks.rebasable']).toBe('false');
+  });
+
+  it('XT-07 LY-31 [REF] uid 0 is root too: a final USER 0:0 fails (102), a later non-root USER passes', async () => {
+    await groupOf(['ext']);
+    await extension('ext', { 'run.Dockerfile': 'ARG base_image\nFROM ${base_image}\nUSER 0:0\nRUN touch /tmp/x' });
+    expect((await extendRun()).code).toBe(102);
+    await extension('ext', { 'run.Dockerfile': 'ARG base_image\nFROM ${base_image}\nUSER 0:0\nRUN touch /tmp/x\nUSER 1000:1000' });
+    expect((await extendRun()).code).toBe(0);
   });
 
   it('XT-06 every applied Dockerfile must set rebasable=true; XT-01 .ignore files are skipped; the base_image of the second is the first result', async () => {

@@ -158,4 +158,15 @@ describe('restorer: the §7.3 restore truth table, row by row', () => {
     expect(await exists(join(ws.layers, 'escape.toml'))).toBe(false);
     expect(await exists(join(bpDir(), 'ok.toml'))).toBe(true);
   });
+
+  for (const execEnv of ['production', 'test']) {
+    it(`RS-16 [MAY, not done: ERRATA-D-RS6] (0.15, CNB_EXEC_ENV=${execEnv}) layer metadata recorded with exec-env ["test"] is restored as for any other environment`, async () => {
+      await writeGroupToml(ws, [{ id: BP }]);
+      const data = { 'exec-env': ['test'], version: '1' };
+      await writeAnalyzedToml(ws, imageMetadata({ [BP]: { layers: { l: { launch: true, sha: `sha256:${'8'.repeat(64)}`, data } } } }));
+      const r = await runRestorer(ws, { cacheDir: false, env: { CNB_EXEC_ENV: execEnv } });
+      expect(r.code, r.stderr).toBe(0);
+      expect(await tomlAt(join(bpDir(), 'l.toml'))).toEqual({ metadata: data });
+    });
+  }
 });

@@ -48,7 +48,7 @@ static char *self_type(const char *argv0) {
 }
 
 /* LN-01 (>= 0.15): eligible when exec-env is absent or lists <exec-env> or "*". [REF] ERRATA-24: the
- * filter applies whenever CNB_EXEC_ENV is non-empty. */
+ * filter applies whenever <exec-env> is non-empty, and <exec-env> defaults to "production" (PR-04). */
 static int eligible(const ln_proc *p, const char *exec_env) {
   if (!exec_env || p->exec_env.n == 0) return 1;
   for (size_t i = 0; i < p->exec_env.n; i++)
@@ -101,7 +101,11 @@ int main(int argc, char **argv) {
 
   /* ---- process selection ---- */
   char *base = self_type(argv[0] ? argv[0] : "");
-  const char *exec_env = api_at_least(papi, 0, 15) ? getenv_nonempty("CNB_EXEC_ENV") : NULL;
+  const char *exec_env = NULL;
+  if (api_at_least(papi, 0, 15)) {
+    exec_env = getenv_nonempty("CNB_EXEC_ENV");
+    if (!exec_env) exec_env = "production"; /* the platform.md launcher input default */
+  }
   const ln_proc *proc = NULL;
   int typed = 0;
   for (size_t i = 0; i < d.nprocs; i++) {

@@ -1,5 +1,5 @@
 import { isLifecycleError } from '../errors/index.js';
-import { ApiVersion, isSupportedPlatformApi, SUPPORTED_PLATFORM_APIS } from '../platform/index.js';
+import { ApiVersion, checkApiDeprecation, deprecationMode, isSupportedPlatformApi, setBuildpackDeprecationPolicy, SUPPORTED_PLATFORM_APIS, type DeprecationPolicy } from '../platform/index.js';
 import { InputResolver, type FlagDef } from '../platform/index.js';
 import { catalogFlags, COMMON_FLAGS } from '../platform/index.js';
 import type { Command, CommandContext } from './command.js';
@@ -20,15 +20,18 @@ function usage<I>(cmd: Command<I>, defs: readonly FlagDef[]): string {
 }
 
 /**
- * Runs one phase command and returns its exit code. Order: VER-02 `CNB_PLATFORM_API` first (exit 11),
- * then Go-style flags (exit 2), then inputs (exit 3), then privileges and the phase service. Every error
- * is printed once as `ERROR: failed to <verb>: <cause>` and mapped to its exit code in `exitCodeFor`.
+ * Runs one phase command and returns its exit code. Order: VER-02 `CNB_PLATFORM_API` first (exit 11; a
+ * deprecated one per VER-06 `CNB_DEPRECATION_MODE`), then Go-style flags (exit 2), then inputs (exit 3),
+ * then privileges and the phase service. Every error is printed once as `ERROR: failed to <verb>: <cause>` and
+ * mapped to its exit code in `exitCodeFor`.
  */
 export async function runCommand<I>(
   cmd: Command<I>,
   argv: readonly string[],
   env: Readonly<Record<string, string | undefined>>,
   io: RunIo = { stdout: process.stdout, stderr: process.stderr },
+  /** Deprecated Platform APIs (default: the lifecycle's list, empty today); tests inject one (VER-06). */
+  deprecatedPlatformApis?: readonly string[],
 ): Promise<number> {
   let logger: Logger = createLogger('info', io.stdout, io.stderr);
   if (argv.includes('-version') || argv.includes('--version')) {
@@ -45,6 +48,15 @@ export async function runCommand<I>(
     logger.error(`platform API version '${rawApi}' is incompatible with the lifecycle (supported: ${SUPPORTED_PLATFORM_APIS.join(', ')})`);
     return 11; // VER-02, GEN-15
   }
+  // VER-06: CNB_DEPRECATION_MODE for a deprecated Platform API (here) and Buildpack APIs (checkBuildpackApi).
+  const deprecation: DeprecationPolicy = { mode: deprecationMode(env), warn: (m) => logger.warn(m) };
+  try {
+    checkApiDeprecation('platform', api, 'platform', deprecation, deprecatedPlatformApis);
+  } catch (e) {
+    logger.error(e instanceof Error ? e.message : String(e));
+    return 11;
+  }
+  setBuildpackDeprecationPolicy(deprecation);
   const defs = [...catalogFlags(api, COMMON_FLAGS), ...cmd.defineFlags(api)];
   try {
     const args = parseGoFlags(argv, defs);

@@ -72,7 +72,8 @@ export function isSupportedBuildpackApi(v: ApiVersion): boolean {
 
 /**
  * VER-04: checks a buildpack's (or extension's) declared API; throws ERR_BUILDPACK_API (exit 12) naming
- * the buildpack and the file it came from.
+ * the buildpack and the file it came from. A deprecated API is handled by the VER-06 policy
+ * (`setBuildpackDeprecationPolicy`).
  */
 export function checkBuildpackApi(api: string | undefined, who: string, source: string): ApiVersion {
   const v = ApiVersion.tryParse(api);
@@ -85,5 +86,68 @@ export function checkBuildpackApi(api: string | undefined, who: string, source: 
       `${who}: buildpack API ${v} in ${source} is not supported (supported: ${SUPPORTED_BUILDPACK_APIS.join(', ')})`,
     );
   }
+  checkApiDeprecation('buildpack', v, who, buildpackPolicy); // VER-06
   return v;
+}
+
+/** How a deprecated Platform or Buildpack API is handled (VER-06). */
+export type DeprecationMode = 'warn' | 'quiet' | 'error';
+
+/**
+ * VER-06 [REF]: `CNB_DEPRECATION_MODE`: `warn` (the default, also for unset or unknown values), `quiet`,
+ * `error`. Case-insensitive, surrounding blanks ignored.
+ */
+export function deprecationMode(env: Readonly<Record<string, string | undefined>>): DeprecationMode {
+  const v = (env['CNB_DEPRECATION_MODE'] ?? '').trim().toLowerCase();
+  return v === 'quiet' || v === 'error' ? v : 'warn';
+}
+
+/** The mode plus where its warnings go (the running phase's logger). */
+export interface DeprecationPolicy {
+  readonly mode: DeprecationMode;
+  warn(message: string): void;
+}
+
+/**
+ * VER-06: checks one requested API against the deprecated list of its kind (none are deprecated today; the
+ * list is a parameter so the code path can be tested). Not deprecated: nothing. `quiet`: nothing. `warn`:
+ * one warning naming the requester. `error`: throws ERR_PLATFORM_API (exit 11) or ERR_BUILDPACK_API (exit 12).
+ * `who` names the requester, e.g. "buildpack acme/node@1.0.0" (unused for the platform).
+ */
+export function checkApiDeprecation(
+  kind: 'platform' | 'buildpack',
+  version: ApiVersion,
+  who: string,
+  policy: DeprecationPolicy,
+  deprecated: readonly string[] = kind === 'platform' ? DEPRECATED_PLATFORM_APIS : DEPRECATED_BUILDPACK_APIS,
+): void {
+  if (!deprecated.some((d) => ApiVersion.parse(d).equals(version))) return;
+  const requester = kind === 'platform' ? 'Platform' : who;
+  if (policy.mode === 'quiet') return;
+  if (policy.mode === 'warn') {
+    policy.warn(`${requester} requested deprecated API '${version}'`);
+    return;
+  }
+  throw new LifecycleError(
+    kind === 'platform' ? 'ERR_PLATFORM_API' : 'ERR_BUILDPACK_API',
+    `${requester} requested deprecated API '${version}' (CNB_DEPRECATION_MODE=error)`,
+  );
+}
+
+let buildpackPolicy: DeprecationPolicy = { mode: 'warn', warn: () => undefined };
+
+/**
+ * Sets the process-wide policy `checkBuildpackApi` applies to deprecated Buildpack APIs (VER-06). The CLI
+ * sets it once per phase run from `CNB_DEPRECATION_MODE` and the phase logger; until then deprecation
+ * warnings are dropped. Returns the previous policy (tests restore it).
+ */
+export function setBuildpackDeprecationPolicy(policy: DeprecationPolicy): DeprecationPolicy {
+  const prev = buildpackPolicy;
+  buildpackPolicy = policy;
+  return prev;
+}
+
+/** The policy set by `setBuildpackDeprecationPolicy`. */
+export function buildpackDeprecationPolicy(): DeprecationPolicy {
+  return buildpackPolicy;
 }

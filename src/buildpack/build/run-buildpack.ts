@@ -139,6 +139,12 @@ async function readOutputs(input: BuildpackRunInput, bpLayersDir: string, who: s
   const check = checkBuildpackProcesses(launch.processes);
   for (const w of check.warnings) log.warn(`${who}: ${w}`);
   if (check.error) throw new LifecycleError('ERR_BUILD', `${who}: ${join(bpLayersDir, 'launch.toml')}: ${check.error}`);
+  const labelKeys = new Set<string>();
+  for (const l of launch.labels) {
+    // FMT-14: label keys must be unique within a buildpack; as [REF], both are kept and the last one wins (EP-18).
+    if (labelKeys.has(l.key)) log.warn(`${who}: label '${l.key}' is defined more than once; the last definition wins`);
+    labelKeys.add(l.key);
+  }
   const processes = launch.processes.map((p): BuildpackProcess => {
     if (p.workingDir !== undefined && d.apiVersion.lessThan('0.8')) {
       // BL-14: working-dir is BP≥0.8

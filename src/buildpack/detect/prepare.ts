@@ -1,7 +1,8 @@
 import { isLifecycleError, LifecycleError } from '../../errors/index.js';
 import { mergeSystem, readOrder, readSystem, type ApiVersion, type ModuleRef, type Order } from '../../platform/index.js';
 import type { Logger } from '../../sys/index.js';
-import { readModuleDescriptor } from '../descriptor.js';
+import { isComposite, readModuleDescriptor } from '../descriptor.js';
+import { checkModuleIds } from './module-ids.js';
 import type { DetectOrder, GroupItem } from './detector.js';
 
 /** Inputs of order preparation. */
@@ -38,7 +39,7 @@ export function prependExtensions(order: Order, orderExtensions: Order): DetectO
 /**
  * Reads `<order>` (FMT-ORDER), merges `<system>` for Platform ≥0.15 (DT-02, ERRATA-10), and verifies every
  * top-level element's descriptor and API (DT-03): an unsupported API is exit 12, a missing or malformed
- * file a generic error (exit 1), each naming the file.
+ * file a generic error (exit 1), each naming the file. FMT-19: checks the IDs (`checkModuleIds`).
  */
 export async function prepareOrder(i: PrepareOrderInputs): Promise<PreparedOrder> {
   let order: Order;
@@ -60,12 +61,19 @@ export async function prepareOrder(i: PrepareOrderInputs): Promise<PreparedOrder
   }
   const refs: ModuleRef[] = [...order.flat(), ...orderExtensions.flat()];
   const dirs = { buildpacks: i.buildpacksDir, ...(i.extensionsDir ? { extensions: i.extensionsDir } : {}) };
+  const ids: ModuleRef[] = [...refs];
   for (const ref of refs) {
     try {
-      await readModuleDescriptor(dirs, ref);
+      const d = await readModuleDescriptor(dirs, ref);
+      if (isComposite(d)) ids.push(...d.order.flat()); // FMT-19: the IDs a composite names (not read here, DT-04)
     } catch (e) {
       throw initError(e, 'initialize detector');
     }
+  }
+  try {
+    checkModuleIds(ids, i.logger); // FMT-19
+  } catch (e) {
+    throw initError(e, 'initialize detector');
   }
   return { order: prependExtensions(order, orderExtensions), hasExtensions: orderExtensions.length > 0 };
 }

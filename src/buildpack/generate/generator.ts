@@ -7,7 +7,7 @@ import type { Analyzed, ApiVersion, GroupElement, Plan, RunImageEntry, TargetMet
 import type { Logger, ProcessRunner } from '../../sys/index.js';
 import { buildpackPlanFor, removeMet } from '../build/plan.js';
 import { readExtensionDescriptor } from '../descriptor.js';
-import { hostOs } from '../executable.js';
+import { hostOs, type HostOs } from '../executable.js';
 import { escapeId } from '../paths.js';
 import type { DockerfileInfo } from './dockerfiles.js';
 import { readGenerateOutputs, type GenerateOutputs } from './outputs.js';
@@ -39,6 +39,8 @@ export interface GenerateServiceInputs {
   readonly logger: Logger;
   /** Parent of temporary directories (plans; <0.13 output dirs); default os.tmpdir(). */
   readonly tmpDir?: string;
+  /** The build's OS (default: this host's); generation is refused for `windows` (XT-09). */
+  readonly os?: HostOs;
 }
 
 /** What the detector writes after generation. */
@@ -67,7 +69,7 @@ function asGenerateError(e: unknown, context: string): LifecycleError {
  * Throws ERR_GENERATE_FAILED (91) when an extension fails, ERR_GENERATE (92) otherwise.
  */
 export async function generate(i: GenerateServiceInputs): Promise<GenerateResult> {
-  if (hostOs() === 'windows') throw new LifecycleError('ERR_GENERATE', 'image extensions are not supported for Windows builds');
+  if ((i.os ?? hostOs()) === 'windows') throw new LifecycleError('ERR_GENERATE', 'image extensions are not supported for Windows builds'); // XT-09
   const api = i.platformApi;
   const log = i.logger;
   const generatedDir = resolve(i.generatedDir);

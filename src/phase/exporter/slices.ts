@@ -54,12 +54,15 @@ export function partitionApp(appDir: string, slices: readonly LaunchSlice[]): { 
   const out: string[][] = [];
   for (const slice of slices) {
     const patterns = slice.paths.map(cleanPattern).filter((p) => p !== '' && p !== '.' && !p.startsWith('../'));
+    // FMT-16: a relative glob matches paths relative to <app>; an absolute one matches absolute paths, so
+    // only those within <app> (the only paths walked) can match.
+    const matches = (pat: string, rel: string) => (pat.startsWith('/') ? goMatch(pat, posix.join(appDir, rel)) : goMatch(pat, rel));
     const mine = new Set<string>();
     for (const p of all) {
       if (p.rel === '' || claimed.has(p.rel)) continue;
       let parentClaimed = false;
       for (let d = posix.dirname(p.rel); d !== '.' && !parentClaimed; d = posix.dirname(d)) parentClaimed = mine.has(d);
-      if (parentClaimed || patterns.some((pat) => goMatch(pat, p.rel))) mine.add(p.rel);
+      if (parentClaimed || patterns.some((pat) => matches(pat, p.rel))) mine.add(p.rel);
     }
     for (const m of mine) claimed.add(m);
     const withParents = new Set<string>(['']);

@@ -33,6 +33,8 @@ export interface ExtenderInputs {
   readonly spawn?: Spawner;
   /** XT-02 `build_id` source (default randomUUID). */
   readonly uuid?: () => string;
+  /** The build's platform (default `process.platform`); extension is refused for `win32` (XT-09). */
+  readonly platform?: NodeJS.Platform;
 }
 
 /** What the extension did. */
@@ -96,7 +98,7 @@ function parseBool(v: string | undefined): boolean {
  * build (XT-05, run by the caller). Errors are ERR_EXTEND (102).
  */
 export async function extend(i: ExtenderInputs): Promise<ExtendResult> {
-  if (process.platform === 'win32') throw new LifecycleError('ERR_EXTEND', 'image extension is not supported for Windows builds'); // XT-09
+  if ((i.platform ?? process.platform) === 'win32') throw new LifecycleError('ERR_EXTEND', 'image extension is not supported for Windows builds'); // XT-09
   const log = i.logger;
   const planned = await plan(i);
   if (planned.length === 0) {
