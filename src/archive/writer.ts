@@ -8,6 +8,18 @@ import { END_OF_ARCHIVE, encodeHeader, writeUstarInto } from './header.js';
 export const TAR_CHUNK_SIZE = 1 << 20;
 /** Files up to this size are read synchronously straight into the output chunk (no per-file stream). */
 const SYNC_READ_MAX = 1 << 20;
+/**
+ * Synchronous work (walk, small-file reads) between two event-loop turns: at most this many entries or bytes
+ * read synchronously (about 1-2 ms here). Without the turns, a 1 MiB chunk of small files kept the event loop
+ * blocked for ~7 ms, so completions of the consumer's asynchronous stages (zlib on the threadpool, writes)
+ * waited and the stages ran one after the other (bench/RESULTS.md, bench 1b). Counted in work, not in time,
+ * so that a descheduled process does not yield after every entry.
+ */
+const SLICE_ENTRIES = 64;
+const SLICE_BYTES = 256 << 10;
+
+/** Resolves on the next event-loop turn (after pending I/O callbacks). */
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /**
  * Encodes entries into a tar byte stream, yielded as chunks of about TAR_CHUNK_SIZE bytes (LY-26: the
@@ -16,7 +28,8 @@ const SYNC_READ_MAX = 1 << 20;
  * Performance: headers and small file contents are written into one preallocated chunk; a file on disk
  * (`entry.source`) of up to 1 MiB is read with `readSync` directly into that chunk (no per-file stream, no
  * extra copy); bigger files are read asynchronously in 1 MiB blocks. Every yielded Buffer is fresh, so the
- * consumer may keep it (a write stream does).
+ * consumer may keep it (a write stream does). Synchronous work is cut into slices (SLICE_ENTRIES, SLICE_BYTES) with
+ * an event-loop turn between them, so the consumer's asynchronous stages (zlib on the threadpool) keep going.
  */
 export async function* tarChunks(entries: AsyncIterable<TarEntry> | Iterable<TarEntry>): AsyncGenerator<Buffer> {
   let chunk = Buffer.allocUnsafe(TAR_CHUNK_SIZE);
@@ -45,7 +58,14 @@ export async function* tarChunks(entries: AsyncIterable<TarEntry> | Iterable<Tar
     }
   }
 
+  let sliceEntries = 0;
+  let sliceBytes = 0;
   for await (const entry of entries) {
+    if (++sliceEntries > SLICE_ENTRIES || sliceBytes > SLICE_BYTES) {
+      await nextTurn();
+      sliceEntries = 0;
+      sliceBytes = 0;
+    }
     const size = entry.type === 'file' ? (entry.data?.byteLength ?? entry.size ?? 0) : 0;
     if (TAR_CHUNK_SIZE - pos < 512) yield take();
     if (writeUstarInto(entry, size, chunk, pos)) {
@@ -61,6 +81,7 @@ export async function* tarChunks(entries: AsyncIterable<TarEntry> | Iterable<Tar
       if (TAR_CHUNK_SIZE - pos < size) yield take();
       readFileInto(entry.source, chunk, pos, size);
       pos += size;
+      sliceBytes += size;
       if (pos === TAR_CHUNK_SIZE) yield take();
     } else if (entry.source !== undefined) {
       if (pos > 0) yield take();

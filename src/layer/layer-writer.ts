@@ -1,12 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import { pipeline } from 'node:stream/promises';
-import { createGzip } from 'node:zlib';
 import { tarChunks, type TarEntry } from '../archive/index.js';
 import { LifecycleError } from '../errors/index.js';
 import { digestHex, MediaTypes } from '../oci/index.js';
 import { HashCounter, limitConcurrency, type Limiter } from '../stream/index.js';
+import { gzipPass } from './gzip-pass.js';
 import type { LayerFile } from './layer-file.js';
 
 /**
@@ -35,18 +34,10 @@ export interface WriteLayerOptions {
   readonly signal?: AbortSignal;
 }
 
-async function writeAll(fh: FileHandle, chunk: Uint8Array): Promise<void> {
-  let off = 0;
-  while (off < chunk.byteLength) {
-    const { bytesWritten } = await fh.write(chunk, off, chunk.byteLength - off);
-    off += bytesWritten;
-  }
-}
-
 /**
- * Turns tar entries (or raw tar bytes) into a LayerFile in ONE streaming pass (DESIGN §6.7 step 4):
- * tar bytes → sha256 (diffID) [→ tar temp file] → gzip (GZIP_LEVEL) → sha256 + count (digest, size) → gz
- * temp file; then both temp files are renamed to content-addressed names in `artifactsDir`. Temp files are
+ * Turns tar entries (or raw tar bytes) into a LayerFile in ONE streaming pass (DESIGN §6.7 step 4,
+ * `gzipPass`): tar bytes → sha256 (diffID) [→ tar temp file] → gzip (GZIP_LEVEL) → sha256 + count (digest,
+ * size) → gz temp file, with tar production and zlib overlapping; then both temp files are renamed to content-addressed names in `artifactsDir`. Temp files are
  * removed on failure. At most `concurrency` layers are written at once.
  */
 export class LayerWriter {
@@ -85,25 +76,7 @@ export class LayerWriter {
     try {
       gzFh = await open(gzTmp, 'wx');
       if (tarTmp) tarFh = await open(tarTmp, 'wx');
-      const tfh = tarFh;
-      const gfh = gzFh;
-      await pipeline(
-        async function* () {
-          for await (const chunk of tar) {
-            diff.update(chunk);
-            if (tfh) await writeAll(tfh, chunk);
-            yield chunk;
-          }
-        },
-        createGzip({ level: this.level }),
-        async function (gz: AsyncIterable<Buffer>) {
-          for await (const c of gz) {
-            blob.update(c);
-            await writeAll(gfh, c);
-          }
-        },
-        ...(options.signal ? [{ signal: options.signal }] : []),
-      );
+      await gzipPass(tar, { level: this.level, diff, blob, gzFh, ...(tarFh ? { tarFh } : {}), ...(options.signal ? { signal: options.signal } : {}) });
       await gzFh.close();
       gzFh = undefined;
       if (tarFh) await tarFh.close();
