@@ -16,9 +16,9 @@ afterEach(async () => {
 });
 
 describe('fingerprintDir', () => {
-  it('is stable for an unchanged directory, whatever the concurrency', async () => {
-    const a = await fingerprintDir(join(dir, 'layer'), { concurrency: 1 });
-    const b = await fingerprintDir(join(dir, 'layer'), { concurrency: 64 });
+  it('is stable for an unchanged directory', async () => {
+    const a = await fingerprintDir(join(dir, 'layer'));
+    const b = await fingerprintDir(join(dir, 'layer'));
     expect(b.digest).toBe(a.digest);
     expect(a.entries).toBe(53); // root, bin, bin/tool, 50 files
   });
