@@ -2,7 +2,8 @@
  * Issue 4/7: an unchanged rebuild uploads no unchanged layer and re-reads no unchanged layer directory
  * (registry request counts from RegistryStore events; Exporter layer stats), against the real registry.
  */
-import { writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { multiKeychain } from '../../../src/auth/index.js';
@@ -76,6 +77,22 @@ describe('rebuild with a cache', () => {
     console.log(`changed-layer request counts: ${JSON.stringify(Object.fromEntries(counters.counts))}`);
     expect(third.stats.built).toContain('acme/node:tools');
     expect(counters.get('upload')).toBe(2); // the changed layer and the new image config
+
+    // Issue 7 rule (src/cache/README.md): a file rewritten with the same size and its old mtime restored
+    // (as `touch -d` does) still changes ctime, so its layer is re-tarred, never taken from the selector cache.
+    const depsFile = join(ws.layersDir, 'acme_node', 'deps', 'file.txt');
+    const before = await stat(depsFile, { bigint: true });
+    await writeFile(depsFile, 'ACME/NODE:DEPS\n');
+    const ns = before.mtimeNs;
+    execFileSync('touch', ['-m', '-d', `@${ns / 1_000_000_000n}.${String(ns % 1_000_000_000n).padStart(9, '0')}`, depsFile]);
+    const after = await stat(depsFile, { bigint: true });
+    expect([after.size, after.mtimeNs]).toEqual([before.size, before.mtimeNs]); // same size, same mtime to the ns
+    expect(after.ctimeNs).not.toBe(before.ctimeNs);
+    await writeExportAnalyzed(ws, { runRef, previous: await previousOf(store, `${reg.host}/app/rebuild@${third.digest}`) });
+    const fourth = await exportOnce(ws, tag, await VolumeCache.open(ws.cacheDir, { verifyReuse: false }));
+    expect(fourth.stats.built).toContain('acme/node:deps');
+    expect(fourth.stats.selectorHits).not.toContain('acme/node:deps');
+    expect(fourth.digest).not.toBe(third.digest);
     await ws.cleanup();
   });
 
