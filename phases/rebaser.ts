@@ -1,7 +1,7 @@
 import { join, resolve } from 'node:path';
 import type { Command, CommandContext } from '../src/cli/index.js';
 import { LifecycleError, wrapError } from '../src/errors/index.js';
-import { ensureOwnerAndDrop, guardExperimental, LAYOUT_FEATURE, openPhaseStores, Rebaser, type PhaseStores, type PreparedRebase } from '../src/phase/index.js';
+import { ensureOwnerAndDrop, guardExperimental, LAYOUT_FEATURE, openStoresFor, Rebaser, type PhaseStores, type PreparedRebase } from '../src/phase/index.js';
 import { catalogFlags, writeReport, type ApiVersion, type FlagDef, type InputResolver } from '../src/platform/index.js';
 import { parseInsecureRegistries, parseRef } from '../src/ref/index.js';
 
@@ -120,14 +120,7 @@ export const command: Command<RebaserInputs> = {
   async privileges(i, ctx) {
     // GEN-09/GEN-12 [REF]: keychain and stores, the app image and the run image choice are resolved as the
     // starting user (config.json and helpers may be readable by it only); then privileges are dropped.
-    const stores = openPhaseStores({
-      env: ctx.env,
-      logger: ctx.logger,
-      daemon: i.daemon,
-      layout: i.layout,
-      layoutDir: i.layoutDir,
-      insecureRegistries: i.insecureRegistries,
-    });
+    const stores = openStoresFor(i, ctx);
     try {
       const rebaser = new Rebaser({ platformApi: ctx.platformApi, store: stores.images, logger: ctx.logger, canRead: stores.canRead });
       const prepared = await rebaser.prepare({ images: i.images, previousImage: i.previousImage, runImage: i.runImage, force: i.force });

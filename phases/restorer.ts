@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import type { Command } from '../src/cli/index.js';
 import { LifecycleError } from '../src/errors/index.js';
-import { ensureOwnerAndDrop, guardExperimental, LAYOUT_FEATURE, openPhaseStores, runRestorer, type PhaseStores, type RestorerInputs } from '../src/phase/index.js';
+import { ensureOwnerAndDrop, guardExperimental, LAYOUT_FEATURE, openStoresFor, runRestorer, type PhaseStores, type RestorerInputs } from '../src/phase/index.js';
 import { catalogFlags, type ApiVersion } from '../src/platform/index.js';
 import { parseInsecureRegistries, parseRef } from '../src/ref/index.js';
 
@@ -68,19 +68,12 @@ export const command: Command<RestorerCommandInputs> = {
     // GEN-12 [REF]: keychain and stores first (root may be needed to read them), then chown and drop
     sessions.set(
       i,
-      openPhaseStores({
-        env: ctx.env,
-        logger: ctx.logger,
-        daemon: i.daemon,
-        layout: i.layout,
-        layoutDir: i.layoutDir,
-        insecureRegistries: i.insecureRegistries,
-      }),
+      openStoresFor(i, ctx),
     );
     await ensureOwnerAndDrop({ uid: i.uid, gid: i.gid, dirs: [i.layersDir, i.cacheDir, i.kanikoDir], keepRoot: i.daemon });
   },
   async exec(i, ctx) {
-    const stores = sessions.get(i) ?? openPhaseStores({ env: ctx.env, logger: ctx.logger, daemon: i.daemon, layout: i.layout, layoutDir: i.layoutDir, insecureRegistries: i.insecureRegistries });
+    const stores = sessions.get(i) ?? openStoresFor(i, ctx);
     try {
       await runRestorer(i, { platformApi: ctx.platformApi, logger: ctx.logger, stores });
     } finally {
