@@ -151,11 +151,85 @@ function prepare(entry: TarEntry, size: number): Prepared {
   return { fields, pax };
 }
 
+/** TAR_MTIME in seconds: the mtime of nearly every entry. */
+const TAR_MTIME_SECONDS = Math.round(TAR_MTIME.getTime() / 1000);
+/** Sum of the constant bytes of a fast-path header: 8 checksum spaces and `ustar\0` `00`. */
+const CONSTANT_SUM = 8 * 0x20 + [...Buffer.from('ustar\u000000', 'latin1')].reduce((a, b) => a + b, 0);
+
+/** Copies an ASCII string (no NUL) byte by byte; returns its byte sum, or -1 (nothing to undo: the caller refills). */
+function putAscii(out: Buffer, off: number, s: string): number {
+  let sum = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 0 || c >= 0x80) return -1;
+    out[off + i] = c;
+    sum += c;
+  }
+  return sum;
+}
+
+/** Zero-padded octal of `n` (which fits) in `width - 1` digits plus NUL; returns the byte sum. */
+function putOctal(out: Buffer, off: number, width: number, n: number): number {
+  let sum = 0;
+  for (let i = off + width - 2; i >= off; i--) {
+    const d = 0x30 + (n % 8);
+    out[i] = d;
+    sum += d;
+    n = Math.floor(n / 8);
+  }
+  out[off + width - 1] = 0;
+  return sum;
+}
+
+/**
+ * The common case without intermediate objects: ASCII name and link name of at most 100 bytes, numbers that
+ * fit. Gives exactly the bytes of `block(prepare(...))` (test/unit/archive/header-fast.test.ts). Returns false
+ * (out possibly dirtied inside the 512 bytes) when the entry needs the general path.
+ */
+function writeFast(entry: TarEntry, size: number, out: Buffer, off: number): boolean {
+  const name = entry.path;
+  const linkname = entry.linkname ?? '';
+  if (name.length > 100 || linkname.length > 100) return false;
+  const mtime = entry.mtime === undefined ? TAR_MTIME_SECONDS : Math.round(entry.mtime.getTime() / 1000);
+  const mode = entry.mode & 0o7777;
+  const devmajor = entry.devmajor ?? 0;
+  const devminor = entry.devminor ?? 0;
+  if (!fitsOctal(8, entry.uid) || !fitsOctal(8, entry.gid) || !fitsOctal(12, size) || !fitsOctal(12, mtime)) return false;
+  out.fill(0, off, off + BLOCK);
+  const nameSum = putAscii(out, off, name);
+  const linkSum = putAscii(out, off + 157, linkname);
+  if (nameSum < 0 || linkSum < 0) return false;
+  const flag = TYPEFLAG[entry.type];
+  let sum = CONSTANT_SUM + nameSum + linkSum + flag;
+  sum += putOctal(out, off + 100, 8, mode);
+  sum += putOctal(out, off + 108, 8, entry.uid);
+  sum += putOctal(out, off + 116, 8, entry.gid);
+  sum += putOctal(out, off + 124, 12, size);
+  sum += putOctal(out, off + 136, 12, mtime);
+  out[off + 156] = flag;
+  out.write('ustar\u000000', off + 257, 8, 'latin1');
+  sum += putOctal(out, off + 329, 8, fitsOctal(8, devmajor) ? devmajor : 0);
+  sum += putOctal(out, off + 337, 8, fitsOctal(8, devminor) ? devminor : 0);
+  putOctal(out, off + 148, 7, sum);
+  out[off + 155] = 0x20;
+  return true;
+}
+
 /**
  * Writes a USTAR header for `entry` straight into `out` at `off` when it needs no PAX records; returns false
- * (writing nothing) otherwise. The fast path of the writer.
+ * otherwise (the 512 bytes at `off` may then hold garbage: the caller writes the PAX form there instead).
+ * The fast path of the writer.
  */
 export function writeUstarInto(entry: TarEntry, size: number, out: Buffer, off: number): boolean {
+  if (writeFast(entry, size, out, off)) return true;
+  const p = prepare(entry, size);
+  if (p.pax) return false;
+  block(p.fields, out, off);
+  return true;
+}
+
+/** The general path alone (for tests that compare it with the fast one). */
+export function writeUstarGeneral(entry: TarEntry, size: number, out: Buffer, off: number): boolean {
   const p = prepare(entry, size);
   if (p.pax) return false;
   block(p.fields, out, off);
