@@ -1,11 +1,12 @@
 import { Readable } from 'node:stream';
-import { gzipSync } from 'node:zlib';
 import { MediaTypes, sha256Digest, type Digest } from '../oci/index.js';
+import { blockGzipSync } from '../stream/index.js';
 import type { Layer } from './types.js';
 
 /**
- * A layer held in memory (small generated layers, tests). From tar bytes it gzips synchronously at level 1
- * (the same level as LayerWriter); `gz` may be given to keep existing compressed bytes.
+ * A layer held in memory (small generated layers, tests). From tar bytes it makes the block gzip at level 1
+ * synchronously: the same bytes, so the same digest, as LayerWriter gives for that tar; `gz` may be given to
+ * keep existing compressed bytes.
  */
 export class BufferLayer implements Layer {
   readonly tar: Buffer;
@@ -14,7 +15,7 @@ export class BufferLayer implements Layer {
 
   constructor(tar: Uint8Array, gz?: Uint8Array, private readonly type: string = MediaTypes.ociLayerGzip) {
     this.tar = Buffer.from(tar);
-    this.gz = gz ? Buffer.from(gz) : gzipSync(this.tar, { level: 1 });
+    this.gz = gz ? Buffer.from(gz) : blockGzipSync(this.tar, 1);
     this.ids = { diffId: sha256Digest(this.tar), digest: sha256Digest(this.gz) };
   }
 

@@ -6,3 +6,4 @@ export { collect } from './collect.js';
 export { isGzip, sniffGzip, maybeGunzip } from './gzip.js';
 export { limitConcurrency, mapConcurrent, type Limiter } from './concurrency.js';
 export { SingleFlight, once } from './single-flight.js';
+export { blockGzip, blockGzipSync, deflateBlock, gzipTrailer, GZIP_BLOCK_SIZE, GZIP_HEADER, type BlockGzipOptions } from './block-gzip.js';
