@@ -50,6 +50,7 @@ export function machine() {
     date: new Date().toISOString().replace(/:\d\d\.\d+Z$/, 'Z'),
     line: `${cpus().length} CPUs (${cpus()[0]?.model.trim()}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM (${(freemem() / 2 ** 30).toFixed(0)} free), ${os}, kernel ${kernel}, node ${process.version}, /tmp on ${fs}`,
     loadStart: la(),
+    cpus: cpus().length,
   };
 }
 
