@@ -89,6 +89,13 @@ export interface ImageSource {
 export interface ImageSink {
   /** Writes `image` under every reference in `refs` (the same manifest bytes for each). */
   write(image: Image, refs: readonly string[], signal?: AbortSignal): Promise<WriteResult>;
+  /**
+   * Optional hint: `layer` will be in an image written to `refs` soon, so the sink may start copying its
+   * blob now (the registry store uploads it while other layers are still being compressed). The later
+   * `write` reuses that work and reports its failure with its usual typed error. Never throws; `signal`
+   * abandons the early copy. Sinks without it (layout, daemon) do everything in `write`.
+   */
+  prepareLayer?(layer: Layer, refs: readonly string[], signal?: AbortSignal): void;
 }
 
 /** What phases receive: a source and a sink of one kind. */

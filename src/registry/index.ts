@@ -11,3 +11,5 @@ export { RemoteLayer, mountSourceOf, type MountSource } from './remote-layer.js'
 export { pushImage, type PushContext } from './push.js';
 export { checkReadAccess, checkWriteAccess } from './access.js';
 export { deleteManifest } from './manifests.js';
+export { ensureBlob, pushBlob, blobKey, layerJob, type BlobJob, type BlobContext } from './ensure-blob.js';
+export { BlobPreloads, type PreloadJob } from './preload.js';

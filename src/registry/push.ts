@@ -1,74 +1,25 @@
 import { LifecycleError } from '../errors/index.js';
-import { mergeScopes, type RetryPolicy } from '../http/index.js';
-import type { Image, Layer, WriteResult } from '../image/index.js';
+import { mergeScopes } from '../http/index.js';
+import type { Image, WriteResult } from '../image/index.js';
 import { sha256Digest, type Descriptor } from '../oci/index.js';
 import { refIdentifier, type ImageRef } from '../ref/index.js';
 import { mapConcurrent } from '../stream/index.js';
-import { blobExists } from './blobs.js';
 import { forRepository, type RepoClient } from './client.js';
+import { ensureBlob, layerJob, type BlobContext } from './ensure-blob.js';
 import { putManifest } from './manifests.js';
 import { mountSourceOf } from './remote-layer.js';
-import { startUpload, uploadBlob, type UploadSource } from './upload.js';
 
-/** What a push needs besides the image: the stack, the policy, and the store-wide single-flight map. */
-export interface PushContext {
+/** What a push needs besides the image: the stack, the policy, and the store-wide single-flight state. */
+export interface PushContext extends BlobContext {
   readonly base: RepoClient;
-  readonly policy: RetryPolicy;
   readonly concurrency: number;
-  readonly chunkSize?: number;
-  /**
-   * Keyed `<registry>/<repository>@<digest>`: concurrent writes of one blob to one repository share one
-   * promise. Entries leave the map when settled, so a later write checks the registry again.
-   */
-  readonly inflight: Map<string, Promise<void>>;
-  readonly signal?: AbortSignal;
-}
-
-interface BlobJob {
-  readonly source: UploadSource;
-  /** Repositories on the same registry that may hold the blob, tried in order for a cross-repo mount. */
-  readonly mountFrom: readonly string[];
-}
-
-/**
- * Makes sure one repository has one blob (DESIGN §6.7 step 8): HEAD → skip if present; else try a
- * cross-repo mount from each candidate (a 202 answer to a mount opens an upload session, which is used);
- * else upload the re-openable content (POST → PATCH → PUT, session retried as a whole).
- */
-async function ensureBlob(c: RepoClient, job: BlobJob, ctx: PushContext): Promise<void> {
-  const key = `${c.registry}/${c.repository}@${job.source.digest}`;
-  const running = ctx.inflight.get(key);
-  if (running) return running;
-  const p = (async () => {
-    if ((await blobExists(c, job.source.digest, ctx.signal)) !== undefined) return;
-    let location: string | undefined;
-    for (const from of job.mountFrom) {
-      if (from === c.repository) continue;
-      const r = await startUpload(c, { digest: job.source.digest, from }, ctx.signal);
-      if (r === 'mounted') return;
-      location = r;
-      break;
-    }
-    await uploadBlob(c, job.source, { policy: ctx.policy, chunkSize: ctx.chunkSize, location, signal: ctx.signal });
-  })();
-  ctx.inflight.set(key, p);
-  try {
-    await p;
-  } finally {
-    if (ctx.inflight.get(key) === p) ctx.inflight.delete(key);
-  }
-}
-
-function layerJob(layer: Layer, desc: Descriptor, registry: string, extra: readonly string[]): BlobJob {
-  const src = mountSourceOf(layer);
-  const mountFrom = [...(src && src.registry === registry ? [src.repository] : []), ...extra];
-  return { source: { digest: desc.digest, size: desc.size, open: (signal) => layer.compressed(signal) }, mountFrom: [...new Set(mountFrom)] };
 }
 
 /**
  * Writes `image` under `refs` (all on one registry, AN-03/EP-01). Per target repository, in order: every
  * layer (bounded concurrency, single-flight per digest), then the config blob, then the same manifest
  * bytes PUT to every tag of that repository (EP-03). Repositories after the first mount from the first.
+ * Layer uploads started early (`ctx.preloads`) are joined, never repeated; the manifest is only PUT here.
  * The result's digest is sha256 of the raw manifest, checked against the registry's reply (EP-23).
  */
 export async function pushImage(image: Image, refs: readonly ImageRef[], ctx: PushContext): Promise<WriteResult> {
@@ -85,6 +36,7 @@ export async function pushImage(image: Image, refs: readonly ImageRef[], ctx: Pu
   const rawConfig = await image.rawConfig();
   if (sha256Digest(rawConfig) !== manifest.config.digest) throw new LifecycleError('ERR_DIGEST', `image config does not match the manifest's config digest ${manifest.config.digest}`);
 
+  await ctx.preloads?.ready(); // every preload is registered under its key before the blobs are looked at
   const repos = [...new Set(refs.map((r) => r.repository))];
   const sources = layers.map(mountSourceOf).filter((s) => s?.registry === registry).map((s) => s?.repository as string);
   for (const [i, repo] of repos.entries()) {

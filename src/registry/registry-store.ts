@@ -1,13 +1,16 @@
 import { LifecycleError } from '../errors/index.js';
 import { defaultRetryPolicy, registryTransport, type RegistryTransportOptions, type RetryPolicy, type Transport } from '../http/index.js';
-import { DEFAULT_PLATFORM, selectManifest, type Image, type ImageStore, type PlatformWant, type WriteResult } from '../image/index.js';
+import { DEFAULT_PLATFORM, selectManifest, type Image, type ImageStore, type Layer, type PlatformWant, type WriteResult } from '../image/index.js';
 import { isIndexType, parseIndex } from '../oci/index.js';
 import { formatRef, parseRef, refIdentifier, type ImageRef } from '../ref/index.js';
 import { checkReadAccess, checkWriteAccess } from './access.js';
-import type { RepoClient } from './client.js';
+import { forRepository, type RepoClient } from './client.js';
+import { blobKey, pushBlob } from './ensure-blob.js';
 import type { RegistryEvents } from './events.js';
 import { deleteManifest, getManifest, headManifest, type FetchedManifest } from './manifests.js';
+import { BlobPreloads } from './preload.js';
 import { pushImage } from './push.js';
+import { mountSourceOf } from './remote-layer.js';
 import { RemoteImage } from './remote-image.js';
 
 /** Options of a RegistryStore over an existing transport stack. */
@@ -37,9 +40,11 @@ export class RegistryStore implements ImageStore {
   readonly kind = 'registry' as const;
   private readonly policy: RetryPolicy;
   private readonly inflight = new Map<string, Promise<void>>();
+  private readonly preloads: BlobPreloads;
 
   constructor(private readonly opts: RegistryStoreOptions) {
     this.policy = opts.retryPolicy ?? defaultRetryPolicy();
+    this.preloads = new BlobPreloads(opts.concurrency ?? 4);
   }
 
   /** A client for one repository (pull scope unless `scopes` says otherwise); for endpoint functions. */
@@ -98,8 +103,35 @@ export class RegistryStore implements ImageStore {
       concurrency: this.opts.concurrency ?? 4,
       chunkSize: this.opts.chunkSize,
       inflight: this.inflight,
+      preloads: this.preloads,
       signal,
     });
+  }
+
+  /**
+   * Starts uploading `layer`'s blob (its compressed bytes, keyed by blob digest) to the repository of the
+   * first of `refs` now, for a `write` of an image with this layer to those refs later (issue "Performance":
+   * uploads overlap with compressing the other layers). The same HEAD → upload as `write`, under the same
+   * retry policy and a pull,push token for that repository; bounded like `write` (`concurrency`). The write
+   * joins it: no blob goes up twice, no extra HEAD; a failure surfaces from `write` with its typed error.
+   * Never throws. Layers of a registry image (they have a mount source) are left to `write`, which mounts
+   * them; further repositories of `refs` mount from the first during `write`. `signal` aborts the upload
+   * (an aborted preload is forgotten and the write starts over).
+   */
+  prepareLayer(layer: Layer, refs: readonly (string | ImageRef)[], signal?: AbortSignal): void {
+    this.preloads.start(async () => {
+      const first = refs[0];
+      if (first === undefined || mountSourceOf(layer) !== undefined) return undefined;
+      const r = toRef(first);
+      const c = forRepository(this.client(r), r.repository, [`repository:${r.repository}:pull,push`]);
+      const [digest, size] = await Promise.all([layer.digest(), layer.size()]);
+      const key = blobKey(c, digest);
+      if (this.inflight.has(key)) return undefined; // a write is already putting it there
+      const job = { source: { digest, size, open: (s?: AbortSignal) => layer.compressed(s) }, mountFrom: [] };
+      const ctx = { policy: this.policy, chunkSize: this.opts.chunkSize, ...(signal ? { signal } : {}) };
+      // Never joins `inflight` when it runs: a write that took this preload waits there for this very promise.
+      return { key, run: () => pushBlob(c, job, ctx) };
+    }, signal);
   }
 
   /**

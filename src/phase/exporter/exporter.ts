@@ -30,6 +30,33 @@ export class Exporter {
   constructor(private readonly ports: ExporterPorts) {}
 
   async export(i: ExportInputs): Promise<ExportResult> {
+    // Early uploads (prepareLayer) end with the export: whatever `write` did not join is abandoned.
+    const early = new AbortController();
+    try {
+      return await this.run(i, early.signal);
+    } finally {
+      early.abort(new LifecycleError('ERR_EXPORT', 'export ended'));
+    }
+  }
+
+  /**
+   * Hands a built layer that goes into the app image to the store as soon as it resolves (issue
+   * "Performance": its upload overlaps with compressing the others; `write` joins it). A hint only.
+   */
+  private prepared<T extends BuiltLayer | undefined>(built: Promise<T>, images: readonly string[], signal: AbortSignal): Promise<T> {
+    const store = this.ports.store;
+    if (!store.prepareLayer) return built;
+    return built.then((b) => {
+      try {
+        if (b?.layer) store.prepareLayer?.(b.layer, images, signal);
+      } catch {
+        /* a hint: write does the work */
+      }
+      return b;
+    });
+  }
+
+  private async run(i: ExportInputs, earlySignal: AbortSignal): Promise<ExportResult> {
     const { ports } = this;
     const { logger } = ports;
     const caps = capabilitiesFor(i.platformApi);
@@ -69,12 +96,15 @@ export class Exporter {
     const cacheSbomS = withCache ? await cacheSbomSpec(i.layersDir, ids, volume) : undefined; // LY-15
 
     // No await between starting the builds and Promise.allSettled (a rejection must always be observed).
+    // Each app image layer goes to the store's prepareLayer as soon as it is built.
+    const early = <T extends BuiltLayer | undefined>(b: Promise<T>) => this.prepared(b, i.images, earlySignal);
     // Buildpack layers (EP-05..EP-07): create (launch and/or cache) or reuse by diffID (LY-07)
     const bpLayers = plan.flatMap((bp) => bp.layers.map((l) => ({ bp, l })));
     const bpBuilt = bpLayers.map(({ l }) => {
       if (l.action === 'create') {
         if (!l.types.launch && !withCache) return Promise.resolve(undefined); // cache-only layer, no cache
-        return builder.build(buildpackLayerSpec(l, ids, volume, clock));
+        const b = builder.build(buildpackLayerSpec(l, ids, volume, clock));
+        return l.types.launch ? early(b) : b;
       }
       return previous.layer(l.previousSha ?? '').then((layer): BuiltLayer => {
         if (!layer) throw new LifecycleError('ERR_EXPORT', `cannot reuse layer '${layerKey(l)}': the previous image has no layer ${l.previousSha}`); // EP-05
@@ -82,12 +112,12 @@ export class Exporter {
         return { key: layerKey(l), diffId: l.previousSha as BuiltLayer['diffId'], layer, materialize: () => Promise.reject(new Error('reused layer has no local contents')) };
       });
     });
-    const sbom = sbomDir ? builder.build(dirLayerSpec('sbom', sbomDir, i.uid, i.gid)) : undefined;
+    const sbom = sbomDir ? early(builder.build(dirLayerSpec('sbom', sbomDir, i.uid, i.gid))) : undefined;
     const slices = metadata.slices;
-    const app = appLayerSpecs(i.appDir, slices, ids, clock).map((s) => builder.build(s)); // EP-08
-    const launcher = builder.build(launcherSpec);
-    const config = builder.build(dirLayerSpec('config', `${i.layersDir}/config`, i.uid, i.gid)); // EP-10
-    const procs = types.length > 0 ? builder.build(processTypesLayerSpec(types)) : undefined; // EP-09 [REF]
+    const app = appLayerSpecs(i.appDir, slices, ids, clock).map((s) => early(builder.build(s))); // EP-08
+    const launcher = early(builder.build(launcherSpec));
+    const config = early(builder.build(dirLayerSpec('config', `${i.layersDir}/config`, i.uid, i.gid))); // EP-10
+    const procs = types.length > 0 ? early(builder.build(processTypesLayerSpec(types))) : undefined; // EP-09 [REF]
     const cacheSbom = cacheSbomS ? builder.build(cacheSbomS) : undefined;
 
     const settled = await Promise.allSettled([...bpBuilt, sbom, ...app, launcher, config, procs, cacheSbom]);
