@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import { LIFECYCLE_VERSION, runCommand } from '../src/cli/index.js';
+import { LIFECYCLE_VERSION, runCommand, runMain } from '../src/cli/index.js';
 import { PHASES, VERBS } from './registry.js';
 
 /** Picks the phase from basename(argv[0]) (".exe" stripped), else from a first-argument verb or phase name. */
@@ -35,12 +35,4 @@ async function main(): Promise<number> {
   return runCommand(await load(), rest, process.env);
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (e: unknown) => {
-    process.stderr.write(`ERROR: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
-    process.exitCode = 1;
-  },
-);
+runMain(main);

@@ -5,3 +5,4 @@ export { exitCodeFor, type PhaseName } from './exit-codes.js';
 export { runCommand, type RunIo } from './run-command.js';
 export type { Command, CommandContext } from './command.js';
 export { LIFECYCLE_VERSION } from './version.js';
+export { runMain } from './run-main.js';
