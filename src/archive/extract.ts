@@ -1,4 +1,4 @@
-import { chmodSync, closeSync, constants, lchownSync, linkSync, lstatSync, mkdirSync, openSync, readdirSync, rmSync, symlinkSync, writeSync, type Stats } from 'node:fs';
+import { chmodSync, closeSync, constants, fchmodSync, fchownSync, lchownSync, linkSync, lstatSync, mkdirSync, openSync, readdirSync, rmSync, symlinkSync, writeSync, type Stats } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -21,6 +21,12 @@ export interface ExtractOptions {
   readonly onSkip?: (name: string, reason: string) => void;
   /** Names the archive in errors (default "tar archive"). */
   readonly what?: string;
+  /**
+   * Told about every header in archive order, immediately before `rename` is called for the same entry and
+   * before the safety checks, so a caller can record the headers without parsing the archive a second time.
+   * Must not throw.
+   */
+  readonly onHeader?: (header: TarHeader) => void;
 }
 
 /** What an extraction did. */
@@ -47,38 +53,90 @@ function lstatOrUndefined(path: string): Stats | undefined {
   }
 }
 
-async function writeBody(path: string, h: TarHeader, body: AsyncIterable<Buffer>): Promise<number> {
+function isEexist(e: unknown): boolean {
+  return (e as NodeJS.ErrnoException | undefined)?.code === 'EEXIST';
+}
+
+/**
+ * Runs `create` (which fails with EEXIST when `path` exists: O_EXCL, mkdir, symlink, link); on EEXIST the
+ * existing entry is removed, never followed, and `create` runs once more. Creating first and looking only
+ * on a conflict saves one lstat per entry when extracting into a new directory (the restorer's case).
+ */
+function createReplacing<T>(target: SafeTarget, path: string, create: () => T): T {
+  try {
+    return create();
+  } catch (e) {
+    if (!isEexist(e)) throw e;
+  }
+  removeExisting(target, path, lstatOrUndefined(path));
+  return create();
+}
+
+/** The process umask, read once per extraction (undefined where it cannot be read: then modes are always set). */
+function currentUmask(): number | undefined {
+  try {
+    const old = process.umask(0o022);
+    process.umask(old);
+    return old;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Owner to give a created entry (already mapped), or undefined when ownership is not applied. */
+type Owner = { uid: number; gid: number } | undefined;
+
+/**
+ * Writes a new file (O_EXCL|O_NOFOLLOW, replacing whatever was at `path`) with its mode and owner set on the
+ * open descriptor. fchmod is skipped when the umask cannot have changed the mode (no setuid/setgid/sticky
+ * bit, no bit the umask clears); fchown runs before fchmod, since chown clears setuid/setgid bits.
+ */
+async function writeFile(target: SafeTarget, path: string, h: TarHeader, body: AsyncIterable<Buffer>, umask: number | undefined, owner: Owner): Promise<void> {
   const mode = h.mode & 0o7777;
+  const needsChmod = umask === undefined || (mode & 0o7000) !== 0 || (mode & umask) !== 0;
+  const finish = (fd: number): void => {
+    if (owner) fchownSync(fd, owner.uid, owner.gid);
+    if (needsChmod) fchmodSync(fd, mode);
+  };
   if (h.size <= SMALL) {
     const parts: Buffer[] = [];
     let n = 0;
     for await (const c of body) (parts.push(c), (n += c.byteLength));
     const data = parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts, n);
-    const fd = openSync(path, WRITE_FLAGS, mode);
+    const fd = createReplacing(target, path, () => openSync(path, WRITE_FLAGS, mode));
     try {
       let off = 0;
       while (off < data.byteLength) off += writeSync(fd, data, off, data.byteLength - off);
+      finish(fd);
     } finally {
       closeSync(fd);
     }
-  } else {
-    const fh = await open(path, WRITE_FLAGS, mode);
-    try {
-      for await (const c of body) await fh.write(c);
-    } finally {
-      await fh.close();
-    }
+    return;
   }
-  return mode;
+  let fh;
+  try {
+    fh = await open(path, WRITE_FLAGS, mode);
+  } catch (e) {
+    if (!isEexist(e)) throw e;
+    removeExisting(target, path, lstatOrUndefined(path));
+    fh = await open(path, WRITE_FLAGS, mode);
+  }
+  try {
+    for await (const c of body) await fh.write(c);
+    finish(fh.fd);
+  } finally {
+    await fh.close();
+  }
 }
 
 /**
  * Extracts a tar stream into `target`, safely (the restorer's and the cache's extractor):
  * - every path stays inside `target`: absolute names are rooted at `target`, `..` is rejected, nothing is
  *   written through a symlink (from the tar or pre-existing), hard links must point at a regular file inside;
- * - an existing path is replaced (never followed); files are created with O_EXCL|O_NOFOLLOW;
+ * - an existing path is replaced (never followed): every entry is created with a call that fails on an
+ *   existing path (files O_EXCL|O_NOFOLLOW, mkdir, symlink, link), and only then is the old entry removed;
  * - directory modes are applied at the end (so read-only dirs can still receive their children), file modes
- *   right away (setuid bits included, umask not applied);
+ *   and owners right away on the open descriptor (setuid bits included, umask not applied);
  * - OCI whiteouts delete what they name; ownership is applied when running as root (see ExtractOptions).
  * Violations fail with ERR_TAR naming the archive and the entry.
  */
@@ -89,10 +147,13 @@ export async function extractTar(source: Readable, target: string, options: Extr
   const chown = options.owner === 'always' || ((options.owner ?? 'auto') === 'auto' && isRoot);
   const mapUid = options.mapUid ?? ((u: number) => u);
   const mapGid = options.mapGid ?? ((g: number) => g);
+  const umask = currentUmask();
   const dirModes: Array<[string, number]> = [];
+  const chownError = (path: string, e: unknown) => new LifecycleError('ERR_IO', `${what}: chown ${path}: ${(e as Error).message}`, { cause: e });
   let written = 0;
 
   for await (const { header: h, body } of readTar(source, what)) {
+    options.onHeader?.(h);
     const name = options.rename ? options.rename(h.name) : h.name;
     if (name === undefined) continue;
     const parts = safe.segments(name);
@@ -105,30 +166,39 @@ export async function extractTar(source: Readable, target: string, options: Extr
     }
     safe.ensureParents(name, parts, true);
     const path = safe.pathOf(parts);
-    const existing = lstatOrUndefined(path);
+    const owner: Owner = chown ? { uid: mapUid(h.uid), gid: mapGid(h.gid) } : undefined;
+    let chowned = false;
     switch (h.type) {
       case 'directory': {
-        if (existing?.isDirectory()) {
-          safe.markDir(path);
-        } else {
-          removeExisting(safe, path, existing);
+        let made = true;
+        try {
           mkdirSync(path, { mode: 0o700 });
+        } catch (e) {
+          if (!isEexist(e)) throw e;
+          const existing = lstatOrUndefined(path);
+          if (existing?.isDirectory()) made = false;
+          else createReplacing(safe, path, () => mkdirSync(path, { mode: 0o700 }));
+        }
+        safe.markDir(path);
+        if (made) {
           safe.created.add(path);
-          safe.markDir(path);
           dirModes.push([path, h.mode & 0o7777]);
         }
         break;
       }
       case 'file': {
-        removeExisting(safe, path, existing);
-        const mode = await writeBody(path, h, body);
-        chmodSync(path, mode);
+        try {
+          await writeFile(safe, path, h, body, umask, owner);
+        } catch (e) {
+          if ((e as { syscall?: string }).syscall === 'fchown') throw chownError(path, e);
+          throw e;
+        }
+        chowned = true;
         safe.created.add(path);
         break;
       }
       case 'symlink': {
-        removeExisting(safe, path, existing);
-        symlinkSync(h.linkname, path);
+        createReplacing(safe, path, () => symlinkSync(h.linkname, path));
         safe.created.add(path);
         break;
       }
@@ -140,8 +210,7 @@ export async function extractTar(source: Readable, target: string, options: Extr
         const tst = lstatOrUndefined(tpath);
         if (!tst || !tst.isFile()) throw safe.error(name, `hard link target '${h.linkname}' is not a regular file inside the target`);
         if (tpath === path) break;
-        removeExisting(safe, path, existing);
-        linkSync(tpath, path);
+        createReplacing(safe, path, () => linkSync(tpath, path));
         safe.created.add(path);
         break;
       }
@@ -149,11 +218,11 @@ export async function extractTar(source: Readable, target: string, options: Extr
         options.onSkip?.(name, `${h.type} entries are not materialized`);
         continue;
     }
-    if (chown) {
+    if (owner && !chowned) {
       try {
-        lchownSync(path, mapUid(h.uid), mapGid(h.gid));
+        lchownSync(path, owner.uid, owner.gid);
       } catch (e) {
-        throw new LifecycleError('ERR_IO', `${what}: chown ${path}: ${(e as Error).message}`, { cause: e });
+        throw chownError(path, e);
       }
     }
     written++;

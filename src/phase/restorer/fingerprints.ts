@@ -1,7 +1,7 @@
 import { lstat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { dirEntries, TAR_MTIME } from '../../archive/index.js';
-import { fingerprintDir, racyWindowMs, type Fingerprint, type LayerSelectorCache } from '../../cache/index.js';
+import { FINE_RACY_WINDOW_MS, fingerprintDir, RACY_WINDOW_MS, racyWindowMs, type Fingerprint, type LayerSelectorCache } from '../../cache/index.js';
 import type { Digest } from '../../oci/index.js';
 import { systemClock, type Clock, type Logger } from '../../sys/index.js';
 import type { RestoredHeader } from './layer-extract.js';
@@ -62,6 +62,18 @@ export interface RecordOptions {
   /** Waits `ms` (injected for tests; default setTimeout). */
   readonly sleep?: (ms: number) => Promise<void>;
   readonly logger?: Logger;
+  /**
+   * Clock time (ms) after which nothing in the layers changed (the restorer passes the end of its writes).
+   * With it the racy window is waited out first and each layer is fingerprinted once; without it every layer
+   * is fingerprinted, and again after the wait when a fingerprint was racy.
+   */
+  readonly changedBeforeMs?: number;
+}
+
+/** True when `dir`'s own times have a sub-second part (its file system keeps fine timestamps). */
+async function fineTimes(dir: string): Promise<boolean> {
+  const st = await lstat(dir, { bigint: true }).catch(() => undefined);
+  return st !== undefined && (st.ctimeNs % 1_000_000_000n !== 0n || st.mtimeNs % 1_000_000_000n !== 0n);
 }
 
 const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -70,8 +82,8 @@ const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))
  * Records `fingerprint(dir) → {diffId}` for each restored layer (performance: the exporter then reuses the
  * layer by diffID instead of re-tarring it, src/cache README "Layer selectors"). A directory changed within
  * racyWindowMs (50 ms with sub-second file times, else 2 s) of fingerprinting is "racily clean" and would not be recorded, and a freshly extracted one
- * always is; so when needed this waits once, until the window after the newest change has passed, and then
- * fingerprints again. Layers whose fresh walk differs from the cached tar's headers are not recorded.
+ * always is; so this waits once, until the window after the newest change has passed (from `changedBeforeMs`
+ * when given, before the only walk; else after a first walk, which is then repeated). Layers whose fresh walk differs from the cached tar's headers are not recorded.
  * Failures only log: a missing record costs a re-tar, never a build. Returns how many were recorded.
  */
 export async function recordRestoredLayers(layers: readonly RestoredLayer[], o: RecordOptions): Promise<number> {
@@ -81,6 +93,12 @@ export async function recordRestoredLayers(layers: readonly RestoredLayer[], o: 
   const take = async (l: RestoredLayer): Promise<Fingerprint> => fingerprintDir(l.dir, { salt: await layerFingerprintSalt(l.dir, ids), clock });
   let recorded = 0;
   try {
+    if (o.changedBeforeMs !== undefined) {
+      // Freshly written directories are always racily clean (their ctimes are "now"): wait first, walk once.
+      const fine = (await Promise.all(layers.map((l) => fineTimes(l.dir)))).every(Boolean);
+      const wait = o.changedBeforeMs + (fine ? FINE_RACY_WINDOW_MS : RACY_WINDOW_MS) + 20 - clock.now().getTime();
+      if (wait > 0) await (o.sleep ?? defaultSleep)(wait);
+    }
     let fps = await Promise.all(layers.map(take));
     const newest = Math.max(...fps.map((f) => f.newestChangeMs));
     if (fps.some((f) => o.selectors.isRacy(f))) {

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { chmod, lchown, mkdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { PassThrough, type Readable } from 'node:stream';
-import { extractTar, normalizeTarPath, readTar, type TarEntryType } from '../../archive/index.js';
+import type { Readable } from 'node:stream';
+import { extractTar, normalizeTarPath, type TarEntryType, type TarHeader } from '../../archive/index.js';
 import type { Cache } from '../../cache/index.js';
 import type { Digest } from '../../oci/index.js';
 import { isRoot } from '../../sys/index.js';
@@ -55,7 +55,7 @@ export interface ExtractCachedLayerOptions {
  * sibling directory, which replaces `dir` only when extraction and the diffID check at EOF both succeeded.
  * Entries outside the layer's own directory are refused (see TarRootMapper), so nothing is ever written
  * outside `<layers>/<bp>/<layer>`. Every failure (missing blob, digest mismatch, unsafe tar) gives
- * `{ok: false}` and leaves nothing behind. A second tar parser on the same bytes records the headers.
+ * `{ok: false}` and leaves nothing behind. The extractor's `onHeader` records every header (one parse).
  */
 export async function extractCachedLayer(o: ExtractCachedLayerOptions): Promise<ExtractOutcome> {
   const what = `cache layer ${o.diffId}`;
@@ -68,60 +68,56 @@ export async function extractCachedLayer(o: ExtractCachedLayerOptions): Promise<
   if (source === undefined) return { ok: false, reason: 'not in cache' };
 
   const tmp = join(dirname(o.dir), `.${basename(o.dir)}.restoring-${randomBytes(4).toString('hex')}`);
-  const a = new PassThrough();
-  const b = new PassThrough();
-  source.on('error', (e) => (a.destroy(e), b.destroy(e)));
-  source.pipe(a);
-  source.pipe(b);
   const mapper = new TarRootMapper(o.dir, o.tail, what);
   const max = o.maxHeaders ?? 200_000;
   let skippedEntry = false;
-  const inspect = async (): Promise<{ headers: RestoredHeader[] | undefined; rootMode?: number }> => {
-    const headers: RestoredHeader[] = [];
-    let rootMode: number | undefined;
-    let tooMany = false;
-    const m2 = new TarRootMapper(o.dir, o.tail, what);
-    for await (const { header: h } of readTar(b, what)) {
-      const rel = m2.map(h.name);
-      if (rel === '') rootMode = h.mode & 0o7777;
-      if (headers.length >= max) tooMany = true;
-      if (!tooMany) {
-        headers.push({
-          path: normalizeTarPath(h.name),
-          type: h.type,
-          mode: h.mode & 0o7777,
-          uid: h.uid,
-          gid: h.gid,
-          size: h.type === 'file' ? h.size : 0,
-          linkname: h.linkname,
-          mtimeMs: h.mtime.getTime(),
-        });
-      }
+  // The headers are recorded from the extractor's own parse (one pass over the bytes): `onHeader` sees every
+  // header (parents of the root included) and maps it; `rename` then returns that result, or its error.
+  const headers: RestoredHeader[] = [];
+  let tooMany = false;
+  let rootMode: number | undefined;
+  let mapped: { rel: string | undefined } | { error: unknown } = { rel: undefined };
+  const record = (h: TarHeader): void => {
+    let rel: string | undefined;
+    try {
+      rel = mapper.map(h.name);
+      mapped = { rel };
+    } catch (error) {
+      mapped = { error };
+      return;
     }
-    return { headers: tooMany ? undefined : headers, ...(rootMode !== undefined ? { rootMode } : {}) };
+    if (rel === '') rootMode = h.mode & 0o7777;
+    if (headers.length >= max) tooMany = true;
+    if (tooMany) return;
+    headers.push({
+      path: normalizeTarPath(h.name),
+      type: h.type,
+      mode: h.mode & 0o7777,
+      uid: h.uid,
+      gid: h.gid,
+      size: h.type === 'file' ? h.size : 0,
+      linkname: h.linkname,
+      mtimeMs: h.mtime.getTime(),
+    });
   };
   const owner = isRoot() && o.uid !== undefined && o.gid !== undefined;
   try {
     await mkdir(tmp, { recursive: true, mode: 0o755 });
-    const inspecting = inspect();
-    inspecting.catch(() => undefined);
-    try {
-      await extractTar(a, tmp, {
-        rename: (n) => mapper.map(n),
-        what,
-        ...(owner ? { owner: 'always' as const, mapUid: () => o.uid as number, mapGid: () => o.gid as number } : { owner: 'never' as const }),
-        onSkip: () => (skippedEntry = true),
-      });
-    } catch (e) {
-      b.destroy(e as Error); // ends the header reader too (a plain destroy would leave it waiting)
-      throw e;
-    }
-    const seen = await inspecting;
+    await extractTar(source, tmp, {
+      rename: () => {
+        if ('error' in mapped) throw mapped.error;
+        return mapped.rel;
+      },
+      what,
+      ...(owner ? { owner: 'always' as const, mapUid: () => o.uid as number, mapGid: () => o.gid as number } : { owner: 'never' as const }),
+      onSkip: () => (skippedEntry = true),
+      onHeader: record,
+    });
     await rm(o.dir, { recursive: true, force: true });
     await rename(tmp, o.dir);
-    await chmod(o.dir, seen.rootMode ?? 0o755);
+    await chmod(o.dir, rootMode ?? 0o755);
     if (owner) await lchown(o.dir, o.uid as number, o.gid as number);
-    return { ok: true, rootIsExpected: mapper.rootIsExpected, headers: skippedEntry ? undefined : seen.headers };
+    return { ok: true, rootIsExpected: mapper.rootIsExpected, headers: skippedEntry || tooMany ? undefined : headers };
   } catch (e) {
     source.destroy();
     await rm(tmp, { recursive: true, force: true }).catch(() => undefined);

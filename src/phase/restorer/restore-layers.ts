@@ -5,7 +5,7 @@ import { emptyCacheMetadata, type Cache, type CacheMetadata, type LayerSelectorC
 import { wrapError } from '../../errors/index.js';
 import { capabilitiesFor, writeLayerMetadataFile, writeStoreToml, type ApiVersion, type GroupElement, type LifecycleMetadata, type TomlTable } from '../../platform/index.js';
 import { mapConcurrent } from '../../stream/index.js';
-import { currentIds, type Clock, type Logger } from '../../sys/index.js';
+import { currentIds, systemClock, type Clock, type Logger } from '../../sys/index.js';
 import type { Digest } from '../../oci/index.js';
 import { recordRestoredLayers, type RestoredLayer } from './fingerprints.js';
 import { extractCachedLayer } from './layer-extract.js';
@@ -123,6 +123,7 @@ export async function restoreLayers(o: RestoreLayersOptions): Promise<RestoreLay
   }
 
   const restored: RestoredLayer[] = [];
+  const t0 = Date.now();
   await mapConcurrent(extractions, o.concurrency ?? 4, async (x) => {
     const id = `${x.bp}:${x.name}`;
     const dir = join(layersDir, escapeId(x.bp), x.name);
@@ -141,6 +142,8 @@ export async function restoreLayers(o: RestoreLayersOptions): Promise<RestoreLay
     });
   });
 
+  if (extractions.length > 0) logger.debug(`Extracted ${extractions.length} cached layers in ${Date.now() - t0} ms`);
+
   if (caps.sbom) {
     if (o.cache) await restoreCacheSbomLayer(o.cache, cacheMeta.sbom.sha, layersDir, logger, { uid: o.uid, gid: o.gid });
     const names = new Map<string, Set<string>>();
@@ -150,14 +153,17 @@ export async function restoreLayers(o: RestoreLayersOptions): Promise<RestoreLay
 
   let fingerprints = 0;
   if (o.selectors && restored.length > 0) {
+    const t0 = Date.now();
     fingerprints = await recordRestoredLayers(restored, {
       selectors: o.selectors,
+      changedBeforeMs: (o.clock ?? systemClock).now().getTime(), // the restored layers are not written after this
       uid: o.uid ?? currentIds().uid,
       gid: o.gid ?? currentIds().gid,
       ...(o.clock ? { clock: o.clock } : {}),
       ...(o.sleep ? { sleep: o.sleep } : {}),
       logger,
     });
+    logger.debug(`Recorded ${fingerprints} of ${restored.length} restored layer fingerprints in ${Date.now() - t0} ms`);
   }
   return { layers: result, fingerprints };
 }

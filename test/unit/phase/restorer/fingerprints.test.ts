@@ -46,6 +46,28 @@ describe('restorer fingerprints (issue: skip re-tarring restored layers)', () =>
     expect(await selectors.lookup(fp)).toEqual({ diffId: DIFF });
   });
 
+  it('with changedBeforeMs, waits once before the only walk and records fingerprint → diffID', async () => {
+    let now = Date.now();
+    const clock = { now: () => new Date(now) };
+    const waits: number[] = [];
+    const sleep = async (ms: number) => void (waits.push(ms), (now += ms));
+    const selectors = LayerSelectorCache.at(join(root, 'sel'));
+    const n = await recordRestoredLayers([{ dir: layer, diffId: DIFF, headers: await headersOf(layer) }], { selectors, ...ids, clock, sleep, changedBeforeMs: now });
+    expect(n).toBe(1);
+    expect(waits).toHaveLength(1);
+    expect(waits[0]).toBeLessThanOrEqual(RACY_WINDOW_MS + 20);
+    const fp = await fingerprintDir(layer, { salt: await layerFingerprintSalt(layer, ids), clock });
+    expect(await selectors.lookup(fp)).toEqual({ diffId: DIFF });
+  });
+
+  it('with changedBeforeMs, a layer changed after that time is still not recorded while racy', async () => {
+    const now = Date.now();
+    const clock = { now: () => new Date(now) }; // time stands still: every fingerprint is racy
+    const selectors = LayerSelectorCache.at(join(root, 'sel'));
+    const n = await recordRestoredLayers([{ dir: layer, diffId: DIFF, headers: await headersOf(layer) }], { selectors, ...ids, clock, sleep: async () => undefined, changedBeforeMs: now - 10 * RACY_WINDOW_MS });
+    expect(n).toBe(0);
+  });
+
   it('does not wait when the directory is already older than the window', async () => {
     const clock = { now: () => new Date(Date.now() + 10 * RACY_WINDOW_MS) };
     const waits: number[] = [];
