@@ -2,7 +2,7 @@
 // buildpack that copies prepared layer trees into its layers, the busybox run image, and a creator run that
 // timestamps every output line (so the export step's duration is read from "===> EXPORTING" to exit).
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, sh } from './harness.mjs';
 
