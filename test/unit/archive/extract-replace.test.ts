@@ -1,37 +1,14 @@
 import { lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
-import { pack, type Header } from 'tar-stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { extractTar, type TarHeader } from '../../../src/archive/index.js';
-import { collect } from '../../../src/stream/index.js';
-import { tmpDir, useTmpDirs } from '../../helpers/tmpdir.js';
+import { useTmpDirs } from '../../helpers/tmpdir.js';
+import { extractSetup as setup, tarOf } from './helpers/hostile-tar.js';
 
 // The extractor creates every entry with a call that fails on an existing path and only then replaces what
 // was there; these cases pin that behaviour, the modes it sets without a chmod per file, and `onHeader`.
 useTmpDirs();
 
-type E = Partial<Header> & { name: string; body?: string };
-
-async function tarOf(entries: E[]): Promise<Readable> {
-  const p = pack();
-  const done = collect(p as unknown as AsyncIterable<Uint8Array>);
-  for (const { body, ...h } of entries) {
-    await new Promise<void>((res, rej) => p.entry({ mode: 0o644, ...h }, body ?? '', (err) => (err ? rej(err) : res())));
-  }
-  p.finalize();
-  return Readable.from([await done]);
-}
-
-async function setup() {
-  const root = await tmpDir();
-  const target = join(root, 'target');
-  const outside = join(root, 'outside');
-  mkdirSync(target);
-  mkdirSync(outside);
-  writeFileSync(join(outside, 'secret'), 'untouched');
-  return { target, outside };
-}
 
 const savedUmask = process.umask();
 afterEach(() => {

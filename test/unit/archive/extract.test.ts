@@ -1,36 +1,13 @@
 import { existsSync, lstatSync, mkdirSync, readFileSync, readlinkSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { pack, type Header } from 'tar-stream';
 import { describe, expect, it } from 'vitest';
 import { extractTar } from '../../../src/archive/index.js';
-import { collect } from '../../../src/stream/index.js';
-import { tmpDir, useTmpDirs } from '../../helpers/tmpdir.js';
+import { useTmpDirs } from '../../helpers/tmpdir.js';
+import { extractSetup as setup, tarOf, type E } from './helpers/hostile-tar.js';
 
 useTmpDirs();
 
-type E = Partial<Header> & { name: string; body?: string };
-
-/** Builds a tar with tar-stream (an independent writer), exactly as given, however malicious. */
-async function tarOf(entries: E[]): Promise<Readable> {
-  const p = pack();
-  const done = collect(p as unknown as AsyncIterable<Uint8Array>);
-  for (const { body, ...h } of entries) {
-    await new Promise<void>((res, rej) => p.entry({ mode: 0o644, ...h }, body ?? '', (err) => (err ? rej(err) : res())));
-  }
-  p.finalize();
-  return Readable.from([await done]);
-}
-
-async function setup() {
-  const root = await tmpDir();
-  const target = join(root, 'target');
-  const outside = join(root, 'outside');
-  mkdirSync(target);
-  mkdirSync(outside);
-  writeFileSync(join(outside, 'secret'), 'untouched');
-  return { root, target, outside };
-}
 
 describe('extractTar: a normal layer', () => {
   it('writes dirs, files, symlinks and hard links with their modes under the target (absolute names rooted there)', async () => {
