@@ -1,6 +1,7 @@
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { LIFECYCLE_VERSION, type Command } from '../src/cli/index.js';
+import { DaemonStore } from '../src/daemon/index.js';
 import { LifecycleError } from '../src/errors/index.js';
 import {
   buildStep,
@@ -128,6 +129,8 @@ export const command: Command<CreatorInputs> = {
   async privileges(i, ctx) {
     // GEN-12: keychain and stores first (as root), then chown the volumes and drop to uid:gid.
     stores = openStoresFor(i, ctx);
+    // A daemon socket reachable by root only (docker.sock root:docker 0660): dial it before the drop.
+    if (stores.images instanceof DaemonStore) await stores.images.preconnect();
     await ensureOwnerAndDrop({ uid: i.uid, gid: i.gid, dirs: [i.layersDir, i.cacheDir, i.launchCacheDir] });
     // GEN-12: buildpacks never run as root (detector and builder refuse it; so does the creator).
     refuseRoot('refusing to run buildpacks as root: set -uid/-gid (CNB_USER_ID/CNB_GROUP_ID) to a non-root user');

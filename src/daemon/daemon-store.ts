@@ -53,6 +53,16 @@ export class DaemonStore implements ImageStore {
     return this.o.engine.endpoint;
   }
 
+  /**
+   * GEN-12: dials the daemon socket now, while the process can still reach it (root), so that requests made
+   * after the privilege drop use these connections. No effect for a tcp endpoint. See `DockerEngine.preconnect`.
+   */
+  async preconnect(): Promise<number> {
+    const n = (await this.o.engine.preconnect?.()) ?? 0;
+    if (n > 0) this.o.logger?.debug(`daemon ${this.endpoint}: ${n} connection(s) opened before the privilege drop`);
+    return n;
+  }
+
   /** The image `ref` (a reference or an image ID) or undefined when the daemon has none. `platform` is ignored. */
   async image(ref: string, options?: { platform?: PlatformWant; signal?: AbortSignal }): Promise<Image | undefined> {
     const inspect = await this.o.engine.inspectImage(ref, options?.signal);

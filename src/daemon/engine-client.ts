@@ -4,11 +4,18 @@ import { LifecycleError } from '../errors/index.js';
 import { parseDockerHost, type DaemonEndpoint } from './docker-host.js';
 import type { DockerEngine, EngineInfo, ImageHistoryItem, ImageInspect, LoadResult } from './engine.js';
 import { daemonError, errorBodyMessage, parseLoadMessages, transportCause } from './engine-errors.js';
+import { preconnectedConnector } from './socket-connector.js';
+import { PreconnectedSockets } from './socket-pool.js';
 
 /** The newest Engine API version this client speaks (podman 4 serves 1.41; newer Dockers negotiate down). */
 export const CLIENT_API_VERSION = '1.41';
 /** The oldest Engine API version we accept (docker-archive load with `quiet`, image tag and history). */
 export const MIN_API_VERSION = '1.24';
+
+/** How many connections `preconnect()` opens by default: the most requests the daemon store has in flight at once. */
+export const PRECONNECT_COUNT = 4;
+/** Keep-alive of pre-opened connections (a day): undici would otherwise close an idle one after 4 s. */
+const KEEP_ALIVE_MS = 24 * 60 * 60 * 1000;
 
 /** Options of `createDockerEngine`. */
 export interface DockerEngineOptions {
@@ -44,7 +51,9 @@ function escapeName(name: string): string {
 class UndiciDockerEngine implements DockerEngine {
   readonly endpoint: string;
   private readonly origin: string;
-  private readonly agent: Dispatcher & { close(): Promise<void> };
+  private readonly socketPath: string | undefined;
+  private agent: Dispatcher & { close(): Promise<void> };
+  private held: PreconnectedSockets | undefined;
   private readonly timeoutMs: number;
   private version: Promise<string> | undefined;
 
@@ -52,7 +61,21 @@ class UndiciDockerEngine implements DockerEngine {
     this.endpoint = ep.display;
     this.origin = ep.origin;
     this.timeoutMs = timeoutMs;
+    this.socketPath = ep.socketPath;
     this.agent = new Agent(ep.socketPath === undefined ? {} : { connect: { socketPath: ep.socketPath } });
+  }
+
+  async preconnect(count = PRECONNECT_COUNT): Promise<number> {
+    if (this.socketPath === undefined || this.held !== undefined) return this.held?.size ?? 0;
+    const { pool } = await PreconnectedSockets.open(this.socketPath, count);
+    if (pool.size === 0) return 0; // the daemon is unreachable even now: requests report it as before
+    this.held = pool;
+    const ids = { uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0 };
+    const old = this.agent;
+    // Idle connections stay open for the whole build: a closed pre-opened connection cannot be replaced.
+    this.agent = new Agent({ connect: preconnectedConnector(this.socketPath, pool, ids), keepAliveTimeout: KEEP_ALIVE_MS, keepAliveMaxTimeout: KEEP_ALIVE_MS });
+    void old.close().catch(() => undefined);
+    return pool.size;
   }
 
   private async raw(method: Method, path: string, c: Call): Promise<Dispatcher.ResponseData | undefined> {
@@ -176,6 +199,7 @@ class UndiciDockerEngine implements DockerEngine {
   }
 
   close(): Promise<void> {
+    this.held?.destroy();
     return this.agent.close();
   }
 }

@@ -64,6 +64,13 @@ export interface DockerEngine {
   tagImage(source: string, repo: string, tag: string, signal?: AbortSignal): Promise<void>;
   /** `DELETE /images/{name}`; a missing image is not an error. */
   removeImage(name: string, options?: { force?: boolean; noPrune?: boolean }, signal?: AbortSignal): Promise<void>;
+  /**
+   * Opens up to `count` connections to the daemon's unix socket now (typically as root, before the GEN-12
+   * privilege drop) and sends later requests over them first; a fresh connection is dialed only when they are
+   * used up or closed. Resolves how many are held; 0 (no effect) for a tcp endpoint or an unreachable socket.
+   * Optional: engines without it simply connect lazily.
+   */
+  preconnect?(count?: number): Promise<number>;
   /** Closes the connection pool. */
   close(): Promise<void>;
 }
