@@ -47,6 +47,12 @@ function escapeName(name: string): string {
   return encodeURIComponent(name).replace(/%2F/gi, '/').replace(/%3A/gi, ':').replace(/%40/gi, '@');
 }
 
+/** True for errors of a connection that was closed under the request (reset, broken pipe, closed socket). */
+function isConnectionReset(e: unknown): boolean {
+  const code = (e as NodeJS.ErrnoException | undefined)?.code;
+  return code === 'ECONNRESET' || code === 'EPIPE' || code === 'UND_ERR_SOCKET' || code === 'UND_ERR_CLOSED';
+}
+
 /** A Docker Engine API client on undici; a unix socket through `connect.socketPath`. No I/O until first use. */
 class UndiciDockerEngine implements DockerEngine {
   readonly endpoint: string;
@@ -80,21 +86,27 @@ class UndiciDockerEngine implements DockerEngine {
 
   private async raw(method: Method, path: string, c: Call): Promise<Dispatcher.ResponseData | undefined> {
     let res: Dispatcher.ResponseData;
-    try {
-      res = await this.agent.request({
-        origin: this.origin,
-        path,
-        method,
-        ...(c.query ? { query: c.query } : {}),
-        body: c.body ?? null,
-        headers: c.headers ?? null,
-        signal: c.signal ?? null,
-        headersTimeout: c.long ? 0 : this.timeoutMs,
-        bodyTimeout: c.long ? 0 : this.timeoutMs,
-      });
-    } catch (e) {
-      if (c.signal?.aborted) throw e;
-      throw daemonError(this.endpoint, c.what, c.image, transportCause(e), e);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        res = await this.agent.request({
+          origin: this.origin,
+          path,
+          method,
+          ...(c.query ? { query: c.query } : {}),
+          body: c.body ?? null,
+          headers: c.headers ?? null,
+          signal: c.signal ?? null,
+          headersTimeout: c.long ? 0 : this.timeoutMs,
+          bodyTimeout: c.long ? 0 : this.timeoutMs,
+        });
+        break;
+      } catch (e) {
+        if (c.signal?.aborted) throw e;
+        // A pre-opened connection the daemon closed just as it was handed out: a request without a body that
+        // changes nothing is sent once more (on another held connection, or a fresh dial).
+        if (attempt === 0 && this.held !== undefined && c.body === undefined && method === 'GET' && isConnectionReset(e)) continue;
+        throw daemonError(this.endpoint, c.what, c.image, transportCause(e), e);
+      }
     }
     if (res.statusCode === 404 && c.allow404) {
       await res.body.dump();

@@ -18,6 +18,8 @@ let server: Server;
 let sockets: Socket[];
 let requests: string[];
 let closeAfterHead = false;
+/** The next request's connection is destroyed instead of answered (a daemon closing it under the request). */
+let resetNext = false;
 
 /** Waits (event-loop turns, no time assertion) until `cond` holds, e.g. the client side saw a FIN. */
 async function until(cond: () => boolean): Promise<void> {
@@ -31,8 +33,14 @@ beforeEach(async () => {
   sockets = [];
   requests = [];
   closeAfterHead = false;
+  resetNext = false;
   server = createServer((req, res) => {
     requests.push(`${req.method} ${req.url}`);
+    if (resetNext) {
+      resetNext = false;
+      req.socket.destroy();
+      return;
+    }
     res.setHeader('Api-Version', '1.41');
     if (closeAfterHead) res.setHeader('Connection', 'close');
     res.end(req.method === 'HEAD' ? undefined : req.url?.startsWith('/v') ? '{}' : 'OK'); // versioned calls get JSON
@@ -121,6 +129,16 @@ describe('DockerEngine.preconnect', () => {
     expect(await engine.ping()).toEqual({ apiVersion: '1.41' });
     expect(await engine.info()).toEqual({});
     expect(sockets.length).toBe(2);
+    await engine.close();
+  });
+
+  it('sends a GET once more when its pre-opened connection is closed under it; the caller sees the answer', async () => {
+    const engine = createDockerEngine({ host: `unix://${path}` });
+    expect(await engine.preconnect!(2)).toBe(2);
+    expect(await engine.ping()).toEqual({ apiVersion: '1.41' });
+    resetNext = true;
+    expect(await engine.info()).toEqual({});
+    expect(requests.filter((r) => r.endsWith('/info'))).toHaveLength(2);
     await engine.close();
   });
 
