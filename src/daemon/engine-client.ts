@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import { Agent, type Dispatcher } from 'undici';
 import { LifecycleError } from '../errors/index.js';
+import { currentIds } from '../sys/index.js';
 import { parseDockerHost, type DaemonEndpoint } from './docker-host.js';
 import type { DockerEngine, EngineInfo, ImageHistoryItem, ImageInspect, LoadResult } from './engine.js';
 import { daemonError, errorBodyMessage, parseLoadMessages, transportCause } from './engine-errors.js';
@@ -76,10 +77,9 @@ class UndiciDockerEngine implements DockerEngine {
     const { pool } = await PreconnectedSockets.open(this.socketPath, count);
     if (pool.size === 0) return 0; // the daemon is unreachable even now: requests report it as before
     this.held = pool;
-    const ids = { uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0 };
     const old = this.agent;
     // Idle connections stay open for the whole build: a closed pre-opened connection cannot be replaced.
-    this.agent = new Agent({ connect: preconnectedConnector(this.socketPath, pool, ids), keepAliveTimeout: KEEP_ALIVE_MS, keepAliveMaxTimeout: KEEP_ALIVE_MS });
+    this.agent = new Agent({ connect: preconnectedConnector(this.socketPath, pool, currentIds()), keepAliveTimeout: KEEP_ALIVE_MS, keepAliveMaxTimeout: KEEP_ALIVE_MS });
     void old.close().catch(() => undefined);
     return pool.size;
   }

@@ -1,14 +1,11 @@
 import { buildConnector } from 'undici';
+import { currentIds } from '../sys/index.js';
 import type { PreconnectedSockets } from './socket-pool.js';
 
 /** Who the process was when the pool was opened, to tell a later EACCES apart (GEN-12 privilege drop). */
 export interface OpenedAs {
   readonly uid: number;
   readonly gid: number;
-}
-
-function currentIds(): { uid: number; gid: number } {
-  return { uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0 };
 }
 
 /**
