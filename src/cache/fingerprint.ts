@@ -30,6 +30,11 @@ export interface Fingerprint {
   readonly fineTimestamps?: boolean;
 }
 
+/** True when `st`'s mtime or ctime has a sub-second part: its file system keeps fine timestamps. */
+export function hasSubSecondTimes(st: { readonly mtimeNs: bigint; readonly ctimeNs: bigint }): boolean {
+  return st.mtimeNs % 1_000_000_000n !== 0n || st.ctimeNs % 1_000_000_000n !== 0n;
+}
+
 /** Options of `fingerprintDir`. */
 export interface FingerprintOptions {
   /** Anything else the layer bytes depend on (uid/gid, tar writer version, layer kind): part of the digest. */
@@ -75,7 +80,7 @@ export async function fingerprintDir(dir: string, options: FingerprintOptions = 
       const t = typeOf(st.mode);
       if (st.mtimeNs > newest) newest = st.mtimeNs;
       if (st.ctimeNs > newest) newest = st.ctimeNs;
-      if (!fine && (st.mtimeNs % 1_000_000_000n !== 0n || st.ctimeNs % 1_000_000_000n !== 0n)) fine = true;
+      if (!fine && hasSubSecondTimes(st)) fine = true;
       records.push([rel, [t, st.size, st.mtimeNs, st.ctimeNs, st.mode, st.uid, st.gid, st.ino, st.dev, st.nlink].join(' ')]);
       if (t !== 'd') continue;
       let names: string[];

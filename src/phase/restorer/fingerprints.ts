@@ -1,7 +1,7 @@
 import { lstat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { dirEntries, TAR_MTIME } from '../../archive/index.js';
-import { FINE_RACY_WINDOW_MS, fingerprintDir, RACY_WINDOW_MS, racyWindowMs, type Fingerprint, type LayerSelectorCache } from '../../cache/index.js';
+import { FINE_RACY_WINDOW_MS, fingerprintDir, hasSubSecondTimes, RACY_WINDOW_MS, racyWindowMs, type Fingerprint, type LayerSelectorCache } from '../../cache/index.js';
 import type { Digest } from '../../oci/index.js';
 import { systemClock, type Clock, type Logger } from '../../sys/index.js';
 import type { RestoredHeader } from './layer-extract.js';
@@ -73,7 +73,7 @@ export interface RecordOptions {
 /** True when `dir`'s own times have a sub-second part (its file system keeps fine timestamps). */
 async function fineTimes(dir: string): Promise<boolean> {
   const st = await lstat(dir, { bigint: true }).catch(() => undefined);
-  return st !== undefined && (st.ctimeNs % 1_000_000_000n !== 0n || st.mtimeNs % 1_000_000_000n !== 0n);
+  return st !== undefined && hasSubSecondTimes(st);
 }
 
 const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
