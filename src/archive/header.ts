@@ -221,14 +221,10 @@ function writeFast(entry: TarEntry, size: number, out: Buffer, off: number): boo
  * The fast path of the writer.
  */
 export function writeUstarInto(entry: TarEntry, size: number, out: Buffer, off: number): boolean {
-  if (writeFast(entry, size, out, off)) return true;
-  const p = prepare(entry, size);
-  if (p.pax) return false;
-  block(p.fields, out, off);
-  return true;
+  return writeFast(entry, size, out, off) || writeUstarGeneral(entry, size, out, off);
 }
 
-/** The general path alone (for tests that compare it with the fast one). */
+/** The general path alone (the fallback of `writeUstarInto`; tests compare it with the fast one). */
 export function writeUstarGeneral(entry: TarEntry, size: number, out: Buffer, off: number): boolean {
   const p = prepare(entry, size);
   if (p.pax) return false;
